@@ -1,0 +1,14 @@
+import { liveFinalizers } from "./finalize.js";
+import { activeGreenlets } from "./greenlet.js";
+
+/** What a collection could act on: an engine collects after a cell only when one of these is non-zero. */
+export interface RuntimeCounts {
+  /** Greenlets started and not dead, the main greenlet excluded. */
+  activeGreenlets: number;
+  /** finalize() registrations not yet run nor detached. */
+  liveFinalizers: number;
+}
+
+export function runtimeCounts(): RuntimeCounts {
+  return { activeGreenlets: activeGreenlets(), liveFinalizers: liveFinalizers() };
+}

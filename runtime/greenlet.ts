@@ -1,0 +1,518 @@
+import { inspect } from "node:util";
+import { GreenletError, GreenletExit, KILL_MESSAGE } from "./errors.js";
+import { track, untrack, type Collectable } from "./registry.js";
+import { gettrace, settrace, type TraceEvent } from "./tracing.js";
+
+/** A greenlet body: called with the arguments of the first switch(). */
+export type RunFunction = (...args: any[]) => unknown;
+
+const PENDING = 0;
+const ACTIVE = 1;
+const DEAD = 2;
+type Status = typeof PENDING | typeof ACTIVE | typeof DEAD;
+
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * What the runtime knows of a greenlet. It never points back at its public
+ * Greenlet: the registry holds a suspended greenlet's state (and through
+ * `resume`, its frames) strongly, so a back pointer would keep every
+ * suspended greenlet alive. The switching code always has the public object
+ * in hand instead (the receiver of switch(), a parent link, or the one a
+ * kill makes), and keeps the current greenlet's in `currentGreenlet`.
+ */
+class GreenletState implements Collectable {
+  status: Status = PENDING;
+  /** The run function given to the constructor or set before start. */
+  run: RunFunction | undefined;
+  /** Strong, as in greenlet: a child keeps its parent alive. */
+  parent: Greenlet | null;
+  /** Settle the promise of this greenlet's pending switch() while it is suspended. */
+  resume: ((value: unknown) => void) | null = null;
+  raise: ((error: unknown) => void) | null = null;
+  /** Registered with the registry: it has been suspended and is not dead. */
+  tracked = false;
+  /** The class it was made with: a kill makes a new public object of it. */
+  readonly kind: typeof Greenlet;
+  readonly serial: number;
+  readonly isMain: boolean;
+  /** The collect() call that last threw GreenletExit into it (0: never). */
+  killedIn = 0;
+  /** Switched into by anyone since the last kill. */
+  resumedSinceKill = false;
+
+  constructor(kind: typeof Greenlet, parent: Greenlet | null, run: RunFunction | undefined, isMain: boolean) {
+    this.kind = kind;
+    this.parent = parent;
+    this.run = run;
+    this.isMain = isMain;
+    this.serial = nextSerial++;
+  }
+
+  /** The registry's callback: the public object of this suspended greenlet was collected. */
+  onCollected(): void {
+    this.tracked = false;
+    if (this.status !== ACTIVE) return;
+    if (this.killedIn !== 0 && this.killedIn === collectId && !this.resumedSinceKill) {
+      // It caught the GreenletExit of this very collection and switched away,
+      // and the only reference to itself it made was a temporary one: it can
+      // never run again. greenlet leaks such a greenlet; here it is just freed.
+      reportDidNotKill(this);
+      return;
+    }
+    pendingKills.push(this);
+  }
+}
+
+let nextSerial = 0;
+
+/** Suspended greenlets found unreachable, waiting for collect() to kill them. */
+const pendingKills: GreenletState[] = [];
+/** The id of the collect() call in progress, 0 outside of one. */
+let collectId = 0;
+/** Greenlets started and not yet dead, main excluded: what auto-collect looks at. */
+let activeCount = 0;
+
+let stateOf: (g: Greenlet) => GreenletState;
+
+const ADOPT = Symbol("adopt");
+const UNCLONEABLE = Symbol("Greenlet objects cannot be cloned or sent to another thread");
+
+/** A cooperative micro-thread with explicit switching, a port of Python's greenlet. */
+export class Greenlet {
+  readonly #state: GreenletState;
+  /**
+   * Greenlets must not cross threads. Node 20 would clone an instance as a
+   * plain object, so this enumerable own property holds a value that
+   * structuredClone and postMessage refuse, with a DataCloneError.
+   */
+  readonly __greenlet__: symbol = UNCLONEABLE;
+
+  static {
+    stateOf = (g) => g.#state;
+  }
+
+  constructor(run?: RunFunction, parent?: Greenlet | null) {
+    if ((run as unknown) === ADOPT) {
+      // Internal: a public object for an existing state (the main greenlet, a greenlet being killed).
+      this.#state = parent as unknown as GreenletState;
+      return;
+    }
+    if (parent !== undefined && parent !== null && !(parent instanceof Greenlet)) {
+      throw new TypeError(`parent must be a Greenlet, not ${describeType(parent)}`);
+    }
+    if (run !== undefined && run !== null && typeof run !== "function") {
+      throw new TypeError(`run must be a function, not ${describeType(run)}`);
+    }
+    this.#state = new GreenletState(new.target, parent ?? currentGreenlet, run ?? undefined, false);
+  }
+
+  /** The function started by the first switch(). Readable and settable only before the start. */
+  get run(): RunFunction | undefined {
+    const state = this.#state;
+    if (state.isMain) throw new TypeError("Main greenlets do not have a run attribute.");
+    if (state.status !== PENDING) throw new TypeError("run is no longer available after the start of the greenlet");
+    return state.run;
+  }
+
+  set run(fn: RunFunction | undefined) {
+    const state = this.#state;
+    if (state.isMain) throw new TypeError("Main greenlets do not have a run attribute.");
+    if (state.status !== PENDING) throw new TypeError("run cannot be set after the start of the greenlet");
+    if (fn !== undefined && fn !== null && typeof fn !== "function") {
+      throw new TypeError(`run must be a function, not ${describeType(fn)}`);
+    }
+    state.run = fn ?? undefined;
+  }
+
+  /** Where execution goes when this greenlet dies; null only for the main greenlet. */
+  get parent(): Greenlet | null {
+    return this.#state.parent;
+  }
+
+  set parent(parent: Greenlet | null) {
+    const state = this.#state;
+    if (state.isMain) throw new TypeError("cannot set the parent of a main greenlet");
+    if (!(parent instanceof Greenlet)) {
+      throw new TypeError(`parent must be a Greenlet, not ${describeType(parent)}`);
+    }
+    for (let p: Greenlet | null = parent; p !== null; p = p.#state.parent) {
+      if (p.#state === state) throw new GreenletError("cyclic parent chain");
+    }
+    state.parent = parent;
+  }
+
+  /** True once the greenlet has started and finished (returned or thrown). */
+  get dead(): boolean {
+    return this.#state.status === DEAD;
+  }
+
+  /** Python's bool(g): started and not dead. */
+  get active(): boolean {
+    return this.#state.status === ACTIVE;
+  }
+
+  /**
+   * Switches to this greenlet: starts it with `run(...args)`, or makes its
+   * pending switch() resolve to the arguments (none: undefined, one: the
+   * value, more: an array). Resolves when someone switches back here.
+   */
+  switch(...args: unknown[]): Promise<unknown> {
+    const target = this.#state;
+    if (target.resume !== null && gettrace() === null) {
+      // Fast path: a suspended target (never the current greenlet) and nothing to trace.
+      const promise = suspendCurrent();
+      current = target;
+      currentGreenlet = this;
+      target.resumedSinceKill = true;
+      const resume = target.resume;
+      target.resume = target.raise = null;
+      resume(args.length === 0 ? undefined : args.length === 1 ? args[0] : args);
+      return promise;
+    }
+    return switchTo(this, target, args, false, undefined);
+  }
+
+  /**
+   * Switches to this greenlet and raises `error` (default: a new GreenletExit)
+   * where it is suspended. An unstarted greenlet dies without running; on a
+   * dead one, a GreenletExit comes back as a value and any other error is
+   * raised in its first live ancestor.
+   */
+  throw(error: unknown = new GreenletExit()): Promise<unknown> {
+    return switchTo(this, this.#state, NO_ARGS, true, error);
+  }
+
+  /** greenlet's repr, e.g. `<Greenlet #3 suspended active started>`. */
+  [inspect.custom](): string {
+    return describe(this.#state);
+  }
+
+  toString(): string {
+    return describe(this.#state);
+  }
+
+  static getcurrent(): Greenlet {
+    return getcurrent();
+  }
+  static readonly GreenletExit = GreenletExit;
+  static readonly GreenletError = GreenletError;
+  static readonly settrace = settrace;
+  static readonly gettrace = gettrace;
+}
+
+// ---------------------------------------------------------------------------
+// The greenlets of this thread: each Worker loads its own copy of this module.
+
+/** The state of the greenlet running now. */
+let current: GreenletState = new GreenletState(Greenlet, null, undefined, true);
+current.status = ACTIVE;
+/** Its public object: the main greenlet's lives as long as the thread. */
+let currentGreenlet: Greenlet = new Greenlet(ADOPT as unknown as RunFunction, current as unknown as Greenlet);
+
+/** The greenlet that is running now in this thread. */
+export function getcurrent(): Greenlet {
+  return currentGreenlet;
+}
+
+/** Same as `new Greenlet(run, parent)`. */
+export function greenlet(run?: RunFunction, parent?: Greenlet | null): Greenlet {
+  return new Greenlet(run, parent);
+}
+
+// ---------------------------------------------------------------------------
+// Switching.
+
+let capturedResolve: (value: unknown) => void = noop;
+let capturedReject: (error: unknown) => void = noop;
+function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+function noop(): void {}
+
+/**
+ * The current greenlet is about to switch away: returns the promise its
+ * switch() resolves with when control comes back. A greenlet is registered
+ * with the registry the first time it is suspended, so that one which starts
+ * and finishes without ever switching away costs no registration at all.
+ */
+function suspendCurrent(): Promise<unknown> {
+  const origin = current;
+  if (!origin.tracked && !origin.isMain) {
+    origin.tracked = true;
+    track(currentGreenlet, origin);
+  }
+  const promise = new Promise(capture);
+  origin.resume = capturedResolve;
+  origin.raise = capturedReject;
+  // Not kept here: a settled promise's functions would keep its value alive.
+  capturedResolve = capturedReject = noop;
+  return promise;
+}
+
+/** The first greenlet at or above `g` that is not dead (the main greenlet never is). */
+function firstLive(g: Greenlet): Greenlet {
+  while (stateOf(g).status === DEAD) g = stateOf(g).parent!;
+  return g;
+}
+
+/** switch() and throw() from the current greenlet, every case but the fast path. */
+function switchTo(
+  requested: Greenlet,
+  requestedState: GreenletState,
+  args: readonly unknown[],
+  thrown: boolean,
+  error: unknown,
+): Promise<unknown> {
+  const target = firstLive(requested);
+  const targetState = stateOf(target);
+  if (thrown && targetState !== requestedState && error instanceof GreenletExit) {
+    // Thrown at a dead greenlet, a GreenletExit is "immediately eaten" and comes back as a value.
+    thrown = false;
+    args = [error];
+  }
+  if (targetState === current) {
+    const traced = traceTransfer(thrown ? "throw" : "switch", currentGreenlet, target);
+    if (traced !== undefined) return Promise.reject(traced.error);
+    return thrown ? Promise.reject(error) : Promise.resolve(pack(args));
+  }
+  let start: Start | undefined;
+  if (targetState.status === PENDING) {
+    try {
+      start = startOf(target, targetState);
+    } catch (startError) {
+      return Promise.reject(startError);
+    }
+  }
+  const origin = currentGreenlet;
+  const promise = suspendCurrent();
+  enter(origin, target, targetState, args, thrown, error, start);
+  return promise;
+}
+
+/** How to start a pending greenlet: its run function, and `this` for a subclass's run() method. */
+interface Start {
+  run: RunFunction;
+  self: Greenlet | undefined;
+}
+
+/**
+ * Hands control to `target`, pending or suspended; the greenlet that had it
+ * (`origin`) is suspended already or dead. A pending target runs until its
+ * first await right here; a suspended one resumes in a microtask.
+ */
+function enter(
+  origin: Greenlet,
+  target: Greenlet,
+  state: GreenletState,
+  args: readonly unknown[],
+  thrown: boolean,
+  error: unknown,
+  start: Start | undefined,
+): void {
+  current = state;
+  currentGreenlet = target;
+  const traced = traceTransfer(thrown ? "throw" : "switch", origin, target);
+  if (traced !== undefined) {
+    thrown = true;
+    error = traced.error;
+  }
+  if (state.status === PENDING) {
+    begin(target, state, start!, args, thrown, error);
+    return;
+  }
+  state.resumedSinceKill = true;
+  const resume = state.resume!;
+  const raise = state.raise!;
+  state.resume = state.raise = null;
+  if (thrown) raise(error);
+  else resume(pack(args));
+}
+
+function begin(
+  g: Greenlet,
+  state: GreenletState,
+  start: Start,
+  args: readonly unknown[],
+  thrown: boolean,
+  error: unknown,
+): void {
+  state.status = ACTIVE;
+  state.run = undefined;
+  activeCount++;
+  if (thrown) {
+    // throw() on an unstarted greenlet: it dies without running.
+    die(g, state, error, true);
+    return;
+  }
+  let result: unknown;
+  try {
+    result = Reflect.apply(start.run, start.self, args);
+  } catch (runError) {
+    die(g, state, runError, true);
+    return;
+  }
+  if (isThenable(result)) {
+    // The closures hold the state only: a finished run must not keep its greenlet alive.
+    Promise.resolve(result).then(
+      (value) => die(undefined, state, value, false),
+      (runError) => die(undefined, state, runError, true),
+    );
+  } else {
+    die(g, state, result, false);
+  }
+}
+
+/** `run` returned `outcome` or threw it: the greenlet dies and its parent takes over. */
+function die(g: Greenlet | undefined, state: GreenletState, outcome: unknown, thrown: boolean): void {
+  state.status = DEAD;
+  state.resume = state.raise = null;
+  activeCount--;
+  if (state.tracked) {
+    state.tracked = false;
+    untrack(state);
+  }
+  if (thrown && outcome instanceof GreenletExit) thrown = false;
+  let args: readonly unknown[] = thrown ? NO_ARGS : [outcome];
+  let error = thrown ? outcome : undefined;
+  // The dying greenlet is the current one; its public object is `currentGreenlet` unless it is gone.
+  const origin = g ?? (current === state ? currentGreenlet : wrap(state));
+  let target = firstLive(state.parent!);
+  for (;;) {
+    const targetState = stateOf(target);
+    if (targetState.status !== PENDING) {
+      enter(origin, target, targetState, args, thrown, error, undefined);
+      return;
+    }
+    try {
+      const start = startOf(target, targetState);
+      enter(origin, target, targetState, args, thrown, error, start);
+      return;
+    } catch (startError) {
+      // The parent cannot start: the error goes on to the next live ancestor.
+      thrown = true;
+      error = startError;
+      args = NO_ARGS;
+      target = firstLive(targetState.parent!);
+    }
+  }
+}
+
+function startOf(g: Greenlet, state: GreenletState): Start {
+  if (state.kind === Greenlet && state.run !== undefined) return { run: state.run, self: undefined };
+  // A subclass's run() method wins over a run given to the constructor, as in greenlet.
+  const fn: unknown = (g as { run?: unknown }).run;
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      `${describe(state)} has no run function to start: pass one to the constructor, set run, or define run() in a subclass`,
+    );
+  }
+  return { run: fn as RunFunction, self: fn === state.run ? undefined : g };
+}
+
+/** Calls the tracer in the target; a tracer that throws is removed and its error raised in the target. */
+function traceTransfer(event: TraceEvent, origin: Greenlet, target: Greenlet): { error: unknown } | undefined {
+  const tracer = gettrace();
+  if (tracer === null) return undefined;
+  try {
+    tracer(event, [origin, target]);
+    return undefined;
+  } catch (error) {
+    settrace(null);
+    return { error };
+  }
+}
+
+function pack(args: readonly unknown[]): unknown {
+  return args.length === 0 ? undefined : args.length === 1 ? args[0] : args.slice();
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/** A new public object for a greenlet whose previous one was collected. */
+function wrap(state: GreenletState): Greenlet {
+  return Reflect.construct(Greenlet, [ADOPT, state], state.kind);
+}
+
+// ---------------------------------------------------------------------------
+// Collection support, used by collect().
+
+/** The suspended greenlets found unreachable since the last call. */
+export function takePendingKills(): GreenletState[] {
+  return pendingKills.splice(0, pendingKills.length);
+}
+
+export function activeGreenlets(): number {
+  return activeCount;
+}
+
+/** Marks the collect() call in progress; returns the previous mark (collect() may nest). */
+export function setCollectId(id: number): number {
+  const previous = collectId;
+  collectId = id;
+  return previous;
+}
+
+/**
+ * Throws GreenletExit into `victim`, with its parent set to the current
+ * greenlet for the time of the kill, as greenlet does on deallocation: when
+ * the victim ends, control comes back here. Resolves true if it died. An
+ * error other than GreenletExit that it raises is reported on stderr, never
+ * propagated. The victim runs under a new public object (its old one was
+ * collected): if it stores that object it is resurrected, and if it only
+ * switches away, the next round of the same collect() finds the new object
+ * unreachable and reports that GreenletExit did not kill it.
+ */
+export async function kill(victim: GreenletState, collection: number): Promise<boolean> {
+  if (victim.status !== ACTIVE || victim.resume === null) return false;
+  const killer = currentGreenlet;
+  const originalParent = victim.parent;
+  victim.parent = killer;
+  victim.killedIn = collection;
+  const promise = suspendCurrent();
+  enter(killer, wrap(victim), victim, NO_ARGS, true, new GreenletExit(KILL_MESSAGE), undefined);
+  victim.resumedSinceKill = false;
+  try {
+    await promise;
+  } catch (error) {
+    reportUnraisable(victim, error);
+  }
+  if (victim.parent === killer) victim.parent = originalParent;
+  return (victim.status as Status) === DEAD;
+}
+
+function reportDidNotKill(state: GreenletState): void {
+  process.stderr.write(`GreenletExit did not kill ${describe(state)}\n`);
+}
+
+function reportUnraisable(state: GreenletState, error: unknown): void {
+  const detail = error instanceof Error && error.stack ? error.stack : inspect(error);
+  process.stderr.write(`Exception ignored in: ${describe(state)}\n${detail}\n`);
+}
+
+// ---------------------------------------------------------------------------
+// Presentation.
+
+function describe(state: GreenletState): string {
+  let words: string;
+  if (state.status === PENDING) words = "pending";
+  else if (state.status === DEAD) words = "dead";
+  else words = state === current ? "current active started" : "suspended active started";
+  if (state.isMain) words += " main";
+  return `<${state.kind.name || "Greenlet"} #${state.serial} ${words}>`;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+  return typeof value;
+}
+
+export type { GreenletState };
