@@ -19,4 +19,5 @@ export default {
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   testTimeout: 30000,
+  reporters: ["default", "<rootDir>/test/helpers/summary-reporter.cjs"],
 };

@@ -1,6 +1,6 @@
 import { garbageCollector } from "./gc-access.js";
 import { finalizersRun } from "./finalize.js";
-import { kill, setCollectId, takePendingKills } from "./greenlet.js";
+import { killAll, setCollectId, takePendingKills } from "./greenlet.js";
 import { track } from "./registry.js";
 
 /** What one collect() did. */
@@ -39,9 +39,7 @@ export async function collect(): Promise<CollectStats> {
       const finalizedBeforeRound = finalizersRun();
       await collectOnce();
       const victims = takePendingKills();
-      for (const victim of victims) {
-        if (await kill(victim, id)) stats.killed++;
-      }
+      if (victims.length > 0) stats.killed += await killAll(victims, id);
       if (victims.length === 0 && finalizersRun() === finalizedBeforeRound) break;
     }
   } finally {

@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { track, untrack, type Collectable } from "./registry.js";
+import { trackUntil, untrack, type Collectable } from "./registry.js";
 
 /**
  * The analogue of Python's weakref.finalize: a callable that runs `callback`
@@ -58,7 +58,7 @@ export function finalize(obj: object, callback: () => void): Finalizer {
   if (typeof callback !== "function") throw new TypeError("finalize() needs a callback function");
   const record = new FinalizerRecord(new WeakRef(obj), callback);
   live++;
-  track(obj, record);
+  trackUntil(obj, record);
   const finalizer = (() => {
     if (!record.alive) return undefined;
     record.settle();

@@ -22,10 +22,17 @@ const registry = new FinalizationRegistry<Collectable>((held) => {
   }
 });
 
+/** Calls `held.onCollected()` once `target` has been collected. */
 export function track(target: object, held: Collectable): void {
+  registry.register(target, held);
+}
+
+/** The same, with `held` as the token for untrack(). */
+export function trackUntil(target: object, held: Collectable): void {
   registry.register(target, held, held);
 }
 
+/** Cancels the registrations made with trackUntil() for `held`. */
 export function untrack(held: Collectable): void {
   registry.unregister(held);
 }

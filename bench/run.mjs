@@ -1,0 +1,105 @@
+// `npm run bench`: measures greenlet-ts against its anchors in one run, prints
+// the tables, and rewrites them (with the SVG charts) in bench/README.md.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { barChart } from "./svg-chart.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const PYTHON = "/usr/bin/python3";
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+
+/** Runs one measurement in a fresh process; returns its value or null when the anchor is missing. */
+function measure(command, args) {
+  const result = spawnSync(command, args, { cwd: path.dirname(here), encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split("\n").pop()).value;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function pythonGreenletAvailable() {
+  if (!existsSync(PYTHON)) return false;
+  return spawnSync(PYTHON, ["-c", "import greenlet"]).status === 0;
+}
+
+const RUNTIME_METRICS = [
+  { key: "switch", count: 1_000_000, label: "switch (ping-pong, 1,000,000 switches)", unit: "ns", target: 0.5 },
+  { key: "create", count: 100_000, label: "create + start + finish one greenlet (100,000)", unit: "µs", target: 0.1 },
+  { key: "memory", count: 100_000, label: "RSS per suspended greenlet (100,000 more, one frame deep)", unit: "bytes", target: 0.2 },
+  { key: "memory-first", count: 100_000, label: "the same, first 100,000 in an empty process", unit: "bytes", target: null },
+  { key: "kill", count: 100_000, label: "kill one unreachable suspended greenlet (100,000)", unit: "µs", target: 0.2 },
+];
+
+function runtimeSuite() {
+  const withPython = pythonGreenletAvailable();
+  const rows = [];
+  for (const metric of RUNTIME_METRICS) {
+    const ours = [];
+    const theirs = [];
+    // Interleaved, so that a noisy moment of the machine hits both sides.
+    for (let i = 0; i < REPEATS; i++) {
+      ours.push(measure(process.execPath, ["--expose-gc", path.join(here, "runtime-greenlet-ts.mjs"), metric.key, String(metric.count)]));
+      if (withPython) theirs.push(measure(PYTHON, [path.join(here, "runtime_python_greenlet.py"), metric.key, String(metric.count)]));
+    }
+    const row = { ...metric, ours: median(ours), theirs: withPython ? median(theirs) : null };
+    row.ratio = row.theirs === null ? null : row.ours / row.theirs;
+    rows.push(row);
+    console.error(`  ${metric.key}: ${format(row.ours)} vs ${row.theirs === null ? "n/a" : format(row.theirs)} ${metric.unit}`);
+  }
+  return { withPython, rows };
+}
+
+function format(value) {
+  if (value === null) return "n/a";
+  if (value >= 100) return value.toFixed(0);
+  if (value >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+function runtimeTable({ withPython, rows }) {
+  const lines = [
+    `| measure | unit | greenlet-ts | Python greenlet${withPython ? "" : " (not installed)"} | ratio | target | met |`,
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const row of rows) {
+    const met = row.ratio === null || row.target === null ? "n/a" : row.ratio <= row.target ? "yes" : "no";
+    const ratio = row.ratio === null ? "n/a" : `${row.ratio.toFixed(2)}×`;
+    const target = row.target === null ? "—" : `≤ ${row.target}×`;
+    lines.push(`| ${row.label} | ${row.unit} | ${format(row.ours)} | ${format(row.theirs)} | ${ratio} | ${target} | ${met} |`);
+  }
+  return lines.join("\n");
+}
+
+/** Replaces the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in bench/README.md. */
+function updateReadme(name, body) {
+  const file = path.join(here, "README.md");
+  const text = readFileSync(file, "utf8");
+  const open = `<!-- bench:${name} -->`;
+  const close = `<!-- /bench:${name} -->`;
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  if (start < 0 || end < start) throw new Error(`bench/README.md has no ${open} ... ${close} section`);
+  writeFileSync(file, `${text.slice(0, start + open.length)}\n${body}\n${text.slice(end)}`);
+}
+
+const machine = `node ${process.version}, ${process.platform} ${process.arch}; median of ${REPEATS} interleaved runs; ${new Date().toISOString().slice(0, 10)}`;
+
+console.error("runtime: greenlet-ts vs Python greenlet");
+const runtime = runtimeSuite();
+const table = runtimeTable(runtime);
+console.log(`\n## Runtime (${machine})\n\n${table}\n`);
+if (runtime.withPython) {
+  writeFileSync(
+    path.join(here, "runtime-ratios.svg"),
+    barChart({
+      title: "greenlet-ts / Python greenlet (lower is better; tick = target)",
+      bars: runtime.rows.filter((row) => row.target !== null).map((row) => ({ label: row.key, value: row.ratio, target: row.target })),
+    }),
+  );
+}
+updateReadme("runtime", `_${machine}_\n\n${table}\n\n![ratios](runtime-ratios.svg)`);
