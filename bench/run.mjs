@@ -8,7 +8,7 @@ import { barChart } from "./svg-chart.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = "/usr/bin/python3";
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 7);
 
 /** Runs one measurement in a fresh process; returns its value or null when the anchor is missing. */
 function measure(command, args) {

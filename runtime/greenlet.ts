@@ -211,6 +211,7 @@ export class Greenlet {
 /** The state of the greenlet running now. */
 let current: GreenletState = new GreenletState(Greenlet, null, undefined);
 current.status = ACTIVE;
+current.tracked = true; // never registered: the main greenlet lives as long as its thread
 /**
  * Its public object; null while a greenlet being killed runs without one
  * (its old one was collected), until something asks for it.
@@ -248,7 +249,7 @@ function noop(): void {}
  */
 function suspendCurrent(): Promise<unknown> {
   const origin = current;
-  if (!origin.tracked && !origin.isMain) {
+  if (!origin.tracked) {
     origin.tracked = true;
     track(currentPublic(), origin);
   }
