@@ -217,6 +217,7 @@ current.tracked = true; // never registered: the main greenlet lives as long as 
  * (its old one was collected), until something asks for it.
  */
 let currentGreenlet: Greenlet | null = new Greenlet(ADOPT as unknown as RunFunction, current as unknown as Greenlet);
+const mainGreenlet: Greenlet = currentGreenlet;
 
 function currentPublic(): Greenlet {
   return currentGreenlet ?? (currentGreenlet = wrap(current));
@@ -386,12 +387,13 @@ class Rejection {
   }
 }
 
+// A greenlet abandoned by an interrupt is dead already when its run settles later.
 function returned(this: GreenletState, value: unknown): void {
-  die(undefined, this, value, false);
+  if (this.status !== DEAD) die(undefined, this, value, false);
 }
 
 function raised(this: GreenletState, error: unknown): void {
-  die(undefined, this, error, true);
+  if (this.status !== DEAD) die(undefined, this, error, true);
 }
 
 /** `run` returned `outcome` or threw it: the greenlet dies and its parent takes over. */
@@ -543,6 +545,33 @@ function reportDidNotKill(state: GreenletState): void {
 function reportUnraisable(state: GreenletState, error: unknown): void {
   const detail = error instanceof Error && error.stack ? error.stack : inspect(error);
   process.stderr.write(`Exception ignored in: ${describe(state)}\n${detail}\n`);
+}
+
+/**
+ * After an interrupt has unwound the JavaScript stack (V8's termination runs
+ * no catch or finally), the greenlet that was running can never run again:
+ * it is marked dead, and the main greenlet, whose pending switch was
+ * abandoned with the interrupted cell, becomes current again. Returns the
+ * greenlet that was abandoned, if it was not the main one.
+ */
+export function abandonRunning(): Greenlet | null {
+  const running = current;
+  const runningGreenlet = currentGreenlet;
+  let main = running;
+  while (main.parent !== null) main = stateOf(main.parent);
+  if (running !== main) {
+    running.status = DEAD;
+    running.resume = null;
+    activeCount--;
+  }
+  main.resume = null;
+  current = main;
+  currentGreenlet = main === running ? runningGreenlet : mainGreenlet;
+  return running === main ? null : runningGreenlet;
+}
+
+export function isMainRunning(): boolean {
+  return current.parent === null;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,52 @@
+import { inspect, types } from "node:util";
+import { ECHO_OPTIONS } from "./echo.js";
+import type { CellError } from "./events.js";
+import { rewriteStack, type CellSource } from "./source-map.js";
+import { CellSyntaxError } from "./transpile.js";
+
+/** How an interrupted cell fails (Python's KeyboardInterrupt). */
+export class Interrupted extends Error {
+  constructor(message = "the cell was interrupted") {
+    super(message);
+  }
+}
+Interrupted.prototype.name = "Interrupted";
+
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  stack?: unknown;
+}
+
+function isErrorLike(value: unknown): value is ErrorLike {
+  // Errors thrown in a session's context are not instances of this realm's Error.
+  return value instanceof Error || types.isNativeError(value) || (typeof value === "object" && value !== null && "stack" in value && "message" in value);
+}
+
+/** What to report for a thrown value: stack mapped to the cells' TypeScript, engine frames cut. */
+export function cellError(value: unknown, cells: ReadonlyMap<string, CellSource>, filename?: string): CellError {
+  if (!isErrorLike(value)) {
+    const shown = inspect(value, ECHO_OPTIONS);
+    const uncaught = `Uncaught ${shown}`;
+    return { ename: value === null ? "null" : typeof value, evalue: shown, traceback: [uncaught], uncaught, value };
+  }
+  const name = typeof value.name === "string" ? value.name : "Error";
+  const message = typeof value.message === "string" ? value.message : String(value.message ?? "");
+  let stack: string;
+  if (value instanceof CellSyntaxError) {
+    // Shown as the plain SyntaxError the REPL would print, at the cell's position.
+    stack = `${name}: ${message}\n    at ${filename ?? "cell"}:${value.line}:${value.column}`;
+    const plain = new SyntaxError(message);
+    plain.stack = stack;
+    return { ename: name, evalue: message, traceback: stack.split("\n"), uncaught: `Uncaught ${inspect(plain, ECHO_OPTIONS)}`, value: plain };
+  } else {
+    stack = typeof value.stack === "string" ? rewriteStack(value.stack, cells) : `${name}: ${message}`;
+  }
+  try {
+    value.stack = stack;
+  } catch {
+    // A frozen error keeps its own stack.
+  }
+  const uncaught = `Uncaught ${inspect(value, ECHO_OPTIONS)}`;
+  return { ename: name, evalue: message, traceback: stack.split("\n"), uncaught, value };
+}

@@ -1,0 +1,60 @@
+import { echo } from "./echo.js";
+import type { MimeBundle } from "./events.js";
+
+/** An object with this method shows itself rich: it returns a MIME bundle. */
+export const DISPLAY_SYMBOL = Symbol.for("Jupyter.display");
+
+export interface DisplayOptions {
+  /** Show `value` as this MIME type (bytes become base64 for binary types). */
+  mime?: string;
+  /** A display id: a later display with `update: true` and the same id replaces it in place. */
+  id?: string;
+  /** Replace the output shown earlier under `id` instead of adding one. */
+  update?: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+const BINARY = /^(image\/(png|jpeg|gif|webp)|application\/pdf|application\/octet-stream)$/;
+
+/** The MIME bundle for a value: its own (display protocol), the one asked for, or plain text. */
+export function bundleOf(value: unknown, mime?: string): MimeBundle {
+  const own = protocolBundle(value);
+  if (own !== undefined) return own;
+  if (mime === undefined) return { "text/plain": echo(value) };
+  const bundle: MimeBundle = { [mime]: encode(value, mime) };
+  if (mime !== "text/plain") bundle["text/plain"] = placeholder(value, mime);
+  return bundle;
+}
+
+/** The bundle from `value[Symbol.for("Jupyter.display")]()`, with text/plain added when missing. */
+export function protocolBundle(value: unknown): MimeBundle | undefined {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
+  const method = (value as Record<symbol, unknown>)[DISPLAY_SYMBOL];
+  if (typeof method !== "function") return undefined;
+  const produced: unknown = method.call(value);
+  if (produced === null || typeof produced !== "object") {
+    throw new TypeError("[Symbol.for(\"Jupyter.display\")]() must return a MIME bundle object");
+  }
+  const bundle: MimeBundle = {};
+  for (const [type, content] of Object.entries(produced as Record<string, unknown>)) bundle[type] = encode(content, type);
+  bundle["text/plain"] ??= echo(value);
+  return bundle;
+}
+
+function encode(content: unknown, mime: string): unknown {
+  if (BINARY.test(mime)) {
+    if (content instanceof Uint8Array || ArrayBuffer.isView(content)) {
+      const view = content as ArrayBufferView;
+      return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString("base64");
+    }
+    if (content instanceof ArrayBuffer) return Buffer.from(content).toString("base64");
+    return String(content);
+  }
+  if (mime === "application/json" || mime.endsWith("+json")) return content;
+  return typeof content === "string" ? content : String(content);
+}
+
+function placeholder(value: unknown, mime: string): string {
+  if (BINARY.test(mime)) return `<${mime}>`;
+  return typeof value === "string" ? value : echo(value);
+}

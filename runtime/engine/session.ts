@@ -1,0 +1,277 @@
+import vm from "node:vm";
+import * as runtime from "../index.js";
+import { collect, runtimeCounts } from "../index.js";
+import { installOutputCapture, withoutCapture } from "./capture.js";
+import { cellError, Interrupted } from "./cell-error.js";
+import { activeOwner, enterExecution, leaveExecution, runAs, type CellOwner, type CellSink } from "./cell-store.js";
+import { createCellContext, INVOKE_FUNCTION, setInvocation } from "./context.js";
+import { bundleOf, type DisplayOptions } from "./display.js";
+import { cellFinished, cellStarted, drive, evaluate, stopDriving, type Drivable } from "./driver.js";
+import type { CellError, CellId, CellOutcome, EngineEvent, EngineListener, MimeBundle } from "./events.js";
+import { makeImporter } from "./modules.js";
+import { IMPORT_FUNCTION, IMPORT_META, replTransform } from "./repl-transform.js";
+import { CellSource } from "./source-map.js";
+import { transpile } from "./transpile.js";
+
+export interface SessionOptions {
+  /** Where `import` and `require` resolve from; default: the process's working directory. */
+  cwd?: string;
+  /** Run collect() after each cell when greenlets or finalizers are alive (default true). */
+  autoCollect?: boolean;
+  /** More names to pre-bind in the context (the kernel adds input, comms, ...). */
+  globals?: Record<string, unknown>;
+  /** Called with every event of the session. */
+  onEvent?: EngineListener;
+}
+
+export interface ExecuteOptions {
+  /** The file name stack traces show for this cell (default `cell[N]`). */
+  filename?: string;
+  /** Lines before the cell in its file, added to the lines in stack traces. */
+  lineOffset?: number;
+}
+
+let sessionCount = 0;
+
+/**
+ * A REPL-style session: a fresh global context in which TypeScript cells run
+ * one after another on the greenlet runtime and keep their state. Knows
+ * nothing of Jupyter or Markdown: it reports typed events and outcomes.
+ */
+export class Session implements Drivable, CellSink {
+  /** Run collect() after each cell when greenlets or finalizers are alive. */
+  autoCollect: boolean;
+  readonly cwd: string;
+  readonly #context: vm.Context;
+  readonly #listeners = new Set<EngineListener>();
+  readonly #sources = new Map<string, CellSource>();
+  readonly #drainScript = new vm.Script("undefined");
+  readonly #invokeScript = new vm.Script(`${INVOKE_FUNCTION}()`);
+  #counter = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** The cell executing now and how to fail it from outside (an interrupt). */
+  #running: { owner: CellOwner; fail: (error: Interrupted) => void } | undefined;
+  #closed = false;
+
+  constructor(options: SessionOptions = {}) {
+    this.cwd = options.cwd ?? process.cwd();
+    this.autoCollect = options.autoCollect ?? true;
+    if (options.onEvent) this.#listeners.add(options.onEvent);
+    installOutputCapture();
+    const display = this.#makeDisplay();
+    this.#context = createCellContext({
+      cwd: this.cwd,
+      name: `greenlet-ts session ${++sessionCount}`,
+      globals: {
+        ...runtimeGlobals(),
+        display,
+        clearOutput: (wait = false) => this.#emitFromCell((cell) => ({ kind: "clear", cell, wait: Boolean(wait) })),
+        [IMPORT_FUNCTION]: makeImporter(this.cwd, runtime),
+        [IMPORT_META]: { url: new URL(`file://${this.cwd}/`).href },
+        ...options.globals,
+      },
+      runCallback: (owner, callback, args) => this.#invokeLater(owner, callback, args),
+      currentOwner: activeOwner,
+    });
+    drive(this);
+  }
+
+  /** Listens to the session's events; returns the function that stops listening. */
+  on(listener: EngineListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** How many cells have been executed (the id of the last one). */
+  get executionCount(): number {
+    return this.#counter;
+  }
+
+  /** The context's global object, for tools that inspect what cells defined. */
+  get globals(): Record<string, unknown> {
+    return vm.runInContext("globalThis", this.#context) as Record<string, unknown>;
+  }
+
+  /** Runs a cell after the ones already queued; resolves when it has finished. */
+  execute(code: string, options: ExecuteOptions = {}): Promise<CellOutcome> {
+    if (this.#closed) return Promise.reject(new Error("the session is closed"));
+    const cell = ++this.#counter;
+    const run = this.#queue.then(() => this.#run(cell, code, options));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Interrupts the executing cell: sends SIGINT to this process, which breaks
+   * into a running evaluation or, between evaluations, fails the awaiting
+   * cell. From another thread, `process.kill(process.pid, "SIGINT")` does the same.
+   */
+  interrupt(): void {
+    process.kill(process.pid, "SIGINT");
+  }
+
+  /** Stops the session: no more cells; timers it started keep running until they end. */
+  close(): void {
+    this.#closed = true;
+    stopDriving(this);
+  }
+
+  // --- Drivable -------------------------------------------------------------
+
+  drain(): void {
+    evaluate(this.#drainScript, this.#context);
+  }
+
+  failExecuting(error: Interrupted): void {
+    this.#running?.fail(error);
+  }
+
+  // --- CellSink ---------------------------------------------------------------
+
+  write(cell: CellId, name: "stdout" | "stderr", text: string): void {
+    this.#emit({ kind: "stream", cell, name, text });
+  }
+
+  lateError(cell: CellId, error: unknown): void {
+    this.#emit({ kind: "error", cell, error: this.#describe(error), late: true });
+  }
+
+  // --- cells ------------------------------------------------------------------
+
+  async #run(cell: CellId, code: string, options: ExecuteOptions): Promise<CellOutcome> {
+    const owner: CellOwner = { cell, sink: this };
+    const filename = options.filename ?? `cell[${cell}]`;
+    enterExecution(owner);
+    cellStarted();
+    let outcome: CellOutcome;
+    try {
+      const value = await runAs(owner, () => this.#evaluateCell(owner, code, filename, options.lineOffset ?? 0));
+      const data = value === undefined ? undefined : bundleOf(value);
+      if (data !== undefined) this.#emit({ kind: "result", cell, data, metadata: {}, value });
+      outcome = data === undefined ? { status: "ok", cell, value } : { status: "ok", cell, value, data };
+    } catch (thrown) {
+      const error = this.#describe(thrown, filename);
+      this.#emit({ kind: "error", cell, error, late: false });
+      outcome = thrown instanceof Interrupted ? { status: "interrupted", cell, error } : { status: "error", cell, error };
+    } finally {
+      this.#running = undefined;
+      leaveExecution(owner);
+      cellFinished();
+    }
+    return outcome;
+  }
+
+  async #evaluateCell(owner: CellOwner, code: string, filename: string, lineOffset: number): Promise<unknown> {
+    const interrupted = new Promise<never>((_, reject) => {
+      this.#running = { owner, fail: reject };
+    });
+    interrupted.catch(() => undefined);
+    const typescript = transpile(code, filename);
+    const script = replTransform(typescript.code);
+    this.#sources.set(filename, new CellSource(filename, script, typescript.map, lineOffset));
+    const compiled = new vm.Script(script.code, { filename });
+    let value = evaluate(compiled, this.#context);
+    if (isThenable(value)) value = await Promise.race([this.#settle(value), interrupted]);
+    if (this.autoCollect) {
+      const counts = runtimeCounts();
+      if (counts.activeGreenlets > 0 || counts.liveFinalizers > 0) await Promise.race([collect(), interrupted]);
+    }
+    return value;
+  }
+
+  /**
+   * A promise of the context, settled for the host: the reaction that
+   * `then` adds waits in the context's queue, so the context is drained at once.
+   */
+  #settle(value: PromiseLike<unknown>): Promise<unknown> {
+    const settled = new Promise<unknown>((resolve, reject) => {
+      value.then(resolve, reject);
+    });
+    this.drain();
+    return settled;
+  }
+
+  /** A timer callback of a cell: evaluated in the context; an error it throws is the cell's late error. */
+  #invokeLater(owner: CellOwner | undefined, callback: (...args: unknown[]) => unknown, args: unknown[]): void {
+    if (this.#closed) return;
+    setInvocation(this.#context, callback, args);
+    try {
+      runAs(owner, () => evaluate(this.#invokeScript, this.#context));
+    } catch (error) {
+      // An interrupt has failed the executing cell already; a timer of an older cell reports it late.
+      if (error instanceof Interrupted && owner !== undefined && owner === this.#running?.owner) return;
+      if (owner !== undefined) owner.sink.lateError(owner.cell, error);
+      else process.stderr.write(`Uncaught error in a timer: ${String((error as Error)?.stack ?? error)}\n`);
+    }
+  }
+
+  #describe(thrown: unknown, filename?: string): CellError {
+    return cellError(thrown, this.#sources, filename);
+  }
+
+  #makeDisplay(): ((value: unknown, options?: DisplayOptions) => DisplayHandle | undefined) & DisplayHelpers {
+    const show = (value: unknown, options: DisplayOptions = {}): DisplayHandle | undefined => {
+      const data = bundleOf(value, options.mime);
+      const metadata = options.metadata ?? {};
+      const id = options.id;
+      if (options.update) {
+        if (id === undefined) throw new TypeError("display(value, { update: true }) needs an id");
+        this.#emitFromCell((cell) => ({ kind: "update", cell, data, metadata, displayId: id }));
+      } else {
+        this.#emitFromCell((cell) => (id === undefined ? { kind: "display", cell, data, metadata } : { kind: "display", cell, data, metadata, displayId: id }));
+      }
+      return id === undefined ? undefined : { id, update: (next: unknown, more: DisplayOptions = {}) => void show(next, { ...options, ...more, id, update: true }) };
+    };
+    const helpers: DisplayHelpers = {
+      html: (html: string) => void show(html, { mime: "text/html" }),
+      markdown: (markdown: string) => void show(markdown, { mime: "text/markdown" }),
+      svg: (svg: string) => void show(svg, { mime: "image/svg+xml" }),
+      png: (bytes: Uint8Array) => void show(bytes, { mime: "image/png" }),
+      jpeg: (bytes: Uint8Array) => void show(bytes, { mime: "image/jpeg" }),
+      json: (value: unknown) => void show(value, { mime: "application/json" }),
+    };
+    return Object.assign(show, helpers);
+  }
+
+  /** An event for the cell that owns the current code (or the executing one). */
+  #emitFromCell(make: (cell: CellId) => EngineEvent): void {
+    const owner = activeOwner() ?? this.#running?.owner;
+    if (owner === undefined || owner.sink !== this) return;
+    this.#emit(make(owner.cell));
+  }
+
+  #emit(event: EngineEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        withoutCapture(() => listener(event));
+      } catch (error) {
+        process.stderr.write(`An engine listener failed: ${String((error as Error)?.stack ?? error)}\n`);
+      }
+    }
+  }
+}
+
+export interface DisplayHandle {
+  id: string;
+  update(value: unknown, options?: DisplayOptions): void;
+}
+
+export interface DisplayHelpers {
+  html(html: string): void;
+  markdown(markdown: string): void;
+  svg(svg: string): void;
+  png(bytes: Uint8Array): void;
+  jpeg(bytes: Uint8Array): void;
+  json(value: unknown): void;
+}
+
+function runtimeGlobals(): Record<string, unknown> {
+  const { greenlet, Greenlet, getcurrent, GreenletExit, GreenletError, settrace, gettrace, collect: collectNow, finalize } = runtime;
+  return { greenlet, Greenlet, getcurrent, GreenletExit, GreenletError, settrace, gettrace, collect: collectNow, finalize };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
+}
+
+export type { MimeBundle };

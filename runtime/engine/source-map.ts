@@ -1,0 +1,65 @@
+import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
+import type { Edited } from "./edits.js";
+
+/**
+ * How positions in a cell's evaluated script go back to its TypeScript:
+ * through the REPL transform's edits (same lines, shifted columns), then
+ * through swc's source map, then by the cell's line offset in its document.
+ */
+export class CellSource {
+  #trace: TraceMap | undefined;
+
+  constructor(
+    readonly filename: string,
+    private readonly edited: Pick<Edited, "toInput">,
+    private readonly swcMap: string,
+    /** Lines before the cell in its document (a doctest example's block). */
+    private readonly lineOffset: number,
+  ) {}
+
+  /** 1-based line and column in the script → in the TypeScript the user wrote. */
+  original(line: number, column: number): { line: number; column: number } {
+    const js = this.edited.toInput(line - 1, column - 1);
+    this.#trace ??= new TraceMap(this.swcMap);
+    const ts = originalPositionFor(this.#trace, { line: js.line + 1, column: js.column });
+    if (ts.line === null) return { line: js.line + 1 + this.lineOffset, column: js.column + 1 };
+    return { line: ts.line + this.lineOffset, column: ts.column + 1 };
+  }
+}
+
+// Frames of the engine, the runtime and node itself are cut from a cell's stack.
+const INTERNAL_FRAME = /\((?:node:|.*[\\/]greenlet-ts[\\/]dist[\\/]|.*[\\/]dist[\\/]runtime[\\/])|at (?:node:|.*[\\/]dist[\\/]runtime[\\/])|\(<anonymous>\)$|^\s+at new Promise \(<anonymous>\)$/;
+
+/**
+ * Rewrites the frames of a stack that point into cells to the cells' own
+ * TypeScript positions, and drops the frames of the engine and of node.
+ */
+export function rewriteStack(stack: string, cells: ReadonlyMap<string, CellSource>): string {
+  // Node decorates a compile error with "FILE:LINE", the source line and carets, then a blank line.
+  const decorated = /^([^\n]+):(\d+)\n[^\n]*\n[ \t]*\^+[ \t]*\n\n/.exec(stack);
+  if (decorated !== null) {
+    const [whole, file, line] = decorated;
+    const rest = stack.slice(whole.length).split("\n");
+    const cell = cells.get(file!);
+    const position = cell?.original(Number(line), 1) ?? { line: Number(line), column: 1 };
+    stack = [rest[0], `    at ${file}:${position.line}:${position.column}`, ...rest.slice(1)].join("\n");
+  }
+  const lines = stack.split("\n");
+  const out: string[] = [];
+  for (const line of lines) {
+    if (!/^\s+at /.test(line)) {
+      out.push(line);
+      continue;
+    }
+    if (INTERNAL_FRAME.test(line)) continue;
+    out.push(
+      line.replace(/([^\s(]+):(\d+):(\d+)/, (whole, file: string, l: string, c: string) => {
+        const cell = cells.get(file);
+        if (cell === undefined) return whole;
+        const position = cell.original(Number(l), Number(c));
+        return `${file}:${position.line}:${position.column}`;
+      }),
+    );
+  }
+  return out.join("\n");
+}
