@@ -3,6 +3,7 @@ import type vm from "node:vm";
 import { abandonRunning } from "../greenlet.js";
 import { activeOwner, executingCells, ownerDepth, ownerOf, resetOwners, trackOwners } from "./cell-store.js";
 import { Interrupted } from "./cell-error.js";
+import { SigintGuard } from "./sigint-guard.js";
 
 /**
  * Sessions evaluate cells in contexts created with
@@ -28,6 +29,7 @@ let drainQueued = false;
 let stopHook: (() => void) | undefined;
 let pump: NodeJS.Timeout | undefined;
 let handlersInstalled = false;
+let guard: SigintGuard | undefined;
 
 const PUMP_MS = 10;
 
@@ -48,7 +50,13 @@ let executing = 0;
  * While a cell executes, the pump keeps the process alive: what the cell
  * awaits may need a drain that no settling host promise announces.
  */
+/** Resolves when interrupts are guarded (at once after the first time). */
+export function interruptsReady(): Promise<void> {
+  return guard?.ready ?? Promise.resolve();
+}
+
 export function cellStarted(): void {
+  guard?.advance();
   if (executing++ === 0) pump?.ref();
 }
 
@@ -99,6 +107,7 @@ export function evaluate(script: vm.Script, context: vm.Context): unknown {
     if ((error as { code?: unknown })?.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
       // The termination skipped the "after" hooks of the promise jobs it unwound.
       resetOwners(depth, owner);
+      guard?.advance();
       throw interruptAll();
     }
     throw error;
@@ -128,7 +137,7 @@ function interruptAll(): Interrupted {
 function installProcessHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  process.on("SIGINT", () => {
+  guard = new SigintGuard(() => {
     if (executingCells().length > 0) interruptAll();
   });
   const report = (error: unknown, promise?: unknown): void => {

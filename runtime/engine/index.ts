@@ -3,3 +3,6 @@ export type { EngineEvent, EngineListener, CellOutcome, CellError, CellId, MimeB
 export { DISPLAY_SYMBOL, type DisplayOptions } from "./display.js";
 export { ECHO_OPTIONS, echo } from "./echo.js";
 export { Interrupted } from "./cell-error.js";
+export type { Completions } from "./introspection/completion.js";
+export type { Inspection } from "./introspection/inspection.js";
+export type { Completeness } from "./introspection/is-complete.js";

@@ -44,7 +44,6 @@ export function replTransform(js: string): ReplScript {
       allowImportExportEverywhere: true,
       allowAwaitOutsideFunction: true,
       allowHashBang: true,
-      locations: true,
     }) as AnyNode;
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
@@ -53,16 +52,20 @@ export function replTransform(js: string): ReplScript {
 
   const edits: Edit[] = [];
   const body: AnyNode[] = program.body;
-  const topLevelAwait = body.some((node) => node.type === "ImportDeclaration") || hasTopLevelAwait(program);
-
-  // import() and import.meta anywhere.
-  walk.full(program, (node: AnyNode) => {
-    if (node.type === "ImportExpression") {
-      edits.push({ start: node.start, end: node.start + "import".length, text: IMPORT_FUNCTION });
-    } else if (node.type === "MetaProperty" && node.meta.name === "import") {
-      edits.push({ start: node.start, end: node.end, text: IMPORT_META });
-    }
-  });
+  // Walks only when the words occur at all: most cells have neither.
+  const topLevelAwait =
+    body.some((node) => node.type === "ImportDeclaration") || (/\bawait\b/.test(js) && hasTopLevelAwait(program));
+  if (/\bimport\b/.test(js)) {
+    // import() and import.meta anywhere.
+    walk.simple(program, {
+      ImportExpression(node: AnyNode) {
+        edits.push({ start: node.start, end: node.start + "import".length, text: IMPORT_FUNCTION });
+      },
+      MetaProperty(node: AnyNode) {
+        if (node.meta.name === "import") edits.push({ start: node.start, end: node.end, text: IMPORT_META });
+      },
+    });
+  }
 
   const hoisted = new Set<string>();
   const functions: string[] = [];
@@ -143,33 +146,21 @@ export function replTransform(js: string): ReplScript {
 /** Is there an `await` (or `for await`) outside of any function? */
 function hasTopLevelAwait(program: AnyNode): boolean {
   let found = false;
-  const visit = (node: AnyNode | null | undefined): void => {
-    if (found || node === null || node === undefined || typeof node.type !== "string") return;
-    switch (node.type) {
-      case "FunctionDeclaration":
-      case "FunctionExpression":
-      case "ArrowFunctionExpression":
-        return;
-      case "AwaitExpression":
-        found = true;
-        return;
-      case "ForOfStatement":
-        if (node.await) {
-          found = true;
-          return;
-        }
-        break;
-      default:
-        break;
-    }
-    for (const key of Object.keys(node)) {
-      if (key === "type" || key === "start" || key === "end" || key === "loc") continue;
-      const child = node[key];
-      if (Array.isArray(child)) for (const item of child) visit(item);
-      else if (child && typeof child === "object") visit(child);
-    }
+  const skip = (): void => undefined;
+  // acorn-walk's types want one node type per visitor; these take any node.
+  const visitors: Record<string, (node: AnyNode, state: unknown, next: (node: AnyNode, state: unknown) => void) => void> = {
+    FunctionDeclaration: skip,
+    FunctionExpression: skip,
+    ArrowFunctionExpression: skip,
+    AwaitExpression() {
+      found = true;
+    },
+    ForOfStatement(node, state, next) {
+      if (node.await) found = true;
+      else (walk.base.ForOfStatement as unknown as (node: AnyNode, state: unknown, next: unknown) => void)(node, state, next);
+    },
   };
-  visit(program);
+  walk.recursive(program, undefined, visitors as unknown as walk.RecursiveVisitors<unknown>);
   return found;
 }
 

@@ -6,12 +6,16 @@ import { cellError, Interrupted } from "./cell-error.js";
 import { activeOwner, enterExecution, leaveExecution, runAs, type CellOwner, type CellSink } from "./cell-store.js";
 import { createCellContext, INVOKE_FUNCTION, setInvocation } from "./context.js";
 import { bundleOf, type DisplayOptions } from "./display.js";
-import { cellFinished, cellStarted, drive, evaluate, stopDriving, type Drivable } from "./driver.js";
+import { cellFinished, cellStarted, drive, evaluate, interruptsReady, stopDriving, type Drivable } from "./driver.js";
 import type { CellError, CellId, CellOutcome, EngineEvent, EngineListener, MimeBundle } from "./events.js";
 import { makeImporter } from "./modules.js";
 import { IMPORT_FUNCTION, IMPORT_META, replTransform } from "./repl-transform.js";
 import { CellSource } from "./source-map.js";
 import { transpile } from "./transpile.js";
+import { complete, type Completions } from "./introspection/completion.js";
+import { inspect, type Inspection } from "./introspection/inspection.js";
+import { isComplete, type Completeness } from "./introspection/is-complete.js";
+import { CellLanguageService } from "./introspection/language-service.js";
 
 export interface SessionOptions {
   /** Where `import` and `require` resolve from; default: the process's working directory. */
@@ -22,6 +26,14 @@ export interface SessionOptions {
   globals?: Record<string, unknown>;
   /** Called with every event of the session. */
   onEvent?: EngineListener;
+  /**
+   * Type-check each cell before it runs: "warn" prints the type errors on
+   * the cell's stderr and runs it anyway (a REPL should not refuse to run
+   * what JavaScript can run); "off" (the default) never loads TypeScript.
+   */
+  typeCheck?: "off" | "warn";
+  /** TypeScript declarations of the extra `globals`, for completion and type checking. */
+  declarations?: string;
 }
 
 export interface ExecuteOptions {
@@ -52,10 +64,14 @@ export class Session implements Drivable, CellSink {
   /** The cell executing now and how to fail it from outside (an interrupt). */
   #running: { owner: CellOwner; fail: (error: Interrupted) => void } | undefined;
   #closed = false;
+  readonly #types: CellLanguageService;
+  typeCheck: "off" | "warn";
 
   constructor(options: SessionOptions = {}) {
     this.cwd = options.cwd ?? process.cwd();
     this.autoCollect = options.autoCollect ?? true;
+    this.typeCheck = options.typeCheck ?? "off";
+    this.#types = new CellLanguageService(this.cwd, options.declarations);
     if (options.onEvent) this.#listeners.add(options.onEvent);
     installOutputCapture();
     const display = this.#makeDisplay();
@@ -96,7 +112,7 @@ export class Session implements Drivable, CellSink {
   execute(code: string, options: ExecuteOptions = {}): Promise<CellOutcome> {
     if (this.#closed) return Promise.reject(new Error("the session is closed"));
     const cell = ++this.#counter;
-    const run = this.#queue.then(() => this.#run(cell, code, options));
+    const run = this.#queue.then(() => interruptsReady()).then(() => this.#run(cell, code, options));
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -108,6 +124,30 @@ export class Session implements Drivable, CellSink {
    */
   interrupt(): void {
     process.kill(process.pid, "SIGINT");
+  }
+
+  /**
+   * Completions at `cursor` (counted in Unicode code points, as Jupyter does),
+   * from the TypeScript language service over the cells run so far, or from
+   * the runtime values when the types know nothing.
+   */
+  complete(code: string, cursor: number = [...code].length): Completions {
+    return complete(this.#types, this.globals, code, cursor);
+  }
+
+  /** The type, signature and documentation of the name at `cursor` (code points); detail 1 adds the value. */
+  inspect(code: string, cursor: number = [...code].length, detail: 0 | 1 = 0): Inspection {
+    return inspect(this.#types, this.globals, code, cursor, detail);
+  }
+
+  /** Whether `code` is complete, needs more lines (with the indent for the next one), or is invalid. */
+  isComplete(code: string): Completeness {
+    return isComplete(code);
+  }
+
+  /** Has the TypeScript language service been loaded (it is loaded on first use only)? */
+  get languageServiceLoaded(): boolean {
+    return this.#types.loaded;
   }
 
   /** Stops the session: no more cells; timers it started keep running until they end. */
@@ -167,16 +207,25 @@ export class Session implements Drivable, CellSink {
     });
     interrupted.catch(() => undefined);
     const typescript = transpile(code, filename);
+    if (this.typeCheck === "warn") this.#warnTypes(owner, code, filename, lineOffset);
     const script = replTransform(typescript.code);
     this.#sources.set(filename, new CellSource(filename, script, typescript.map, lineOffset));
     const compiled = new vm.Script(script.code, { filename });
     let value = evaluate(compiled, this.#context);
     if (isThenable(value)) value = await Promise.race([this.#settle(value), interrupted]);
+    this.#types.record(code);
     if (this.autoCollect) {
       const counts = runtimeCounts();
       if (counts.activeGreenlets > 0 || counts.liveFinalizers > 0) await Promise.race([collect(), interrupted]);
     }
     return value;
+  }
+
+  /** Type errors of a cell, on its stderr, before it runs anyway. */
+  #warnTypes(owner: CellOwner, code: string, filename: string, lineOffset: number): void {
+    for (const d of this.#types.diagnostics(code)) {
+      this.write(owner.cell, "stderr", `${filename}:${d.line + lineOffset}:${d.column} - ${d.category} TS${d.code}: ${d.message}\n`);
+    }
   }
 
   /**

@@ -1,0 +1,184 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type * as TS from "typescript";
+
+const require = createRequire(import.meta.url);
+/** The runtime's declarations, for `import ... from "greenlet-ts"` and the pre-bound names. */
+const RUNTIME_TYPES = fileURLToPath(new URL("../../index.d.ts", import.meta.url));
+
+/** What every session pre-binds, declared for the language service. */
+const PRELUDE = `
+import type * as G from "greenlet-ts";
+declare global {
+  const greenlet: typeof G.greenlet;
+  const Greenlet: typeof G.Greenlet;
+  type Greenlet = G.Greenlet;
+  const getcurrent: typeof G.getcurrent;
+  const GreenletExit: typeof G.GreenletExit;
+  const GreenletError: typeof G.GreenletError;
+  const settrace: typeof G.settrace;
+  const gettrace: typeof G.gettrace;
+  const collect: typeof G.collect;
+  const finalize: typeof G.finalize;
+  interface DisplayOptions {
+    /** Show the value as this MIME type (bytes become base64 for images). */
+    mime?: string;
+    /** A display id, to update this output in place later. */
+    id?: string;
+    /** Replace the output shown earlier under \`id\`. */
+    update?: boolean;
+    metadata?: Record<string, unknown>;
+  }
+  /** Shows a value as rich output: its own MIME bundle, the MIME type asked for, or text. */
+  function display(value: unknown, options?: DisplayOptions): { id: string; update(value: unknown, options?: DisplayOptions): void } | undefined;
+  namespace display {
+    function html(html: string): void;
+    function markdown(markdown: string): void;
+    function svg(svg: string): void;
+    function png(bytes: Uint8Array): void;
+    function jpeg(bytes: Uint8Array): void;
+    function json(value: unknown): void;
+  }
+  /** Clears the cell's output (after the next output when \`wait\` is true). */
+  function clearOutput(wait?: boolean): void;
+}
+export {};
+`;
+
+/** Type errors that re-running or redefining cells makes, which a REPL allows. */
+const REPL_ALLOWED = new Set([2300, 2393, 2451, 2323, 2528, 1108, 1375, 1378, 2792]);
+
+export interface TypeDiagnostic {
+  line: number;
+  column: number;
+  code: number;
+  message: string;
+  category: "error" | "warning";
+}
+
+/**
+ * The TypeScript language service over a session's cells: every cell that
+ * ran, then the code being completed or inspected, in one module file next
+ * to the session's working directory (so imports resolve from there), with
+ * the pre-bound names declared. typescript is loaded on first use only.
+ */
+export class CellLanguageService {
+  #ts: typeof TS | undefined;
+  #service: TS.LanguageService | undefined;
+  #history = "";
+  #text = "";
+  #version = 0;
+  readonly #cellsFile: string;
+  readonly #preludeFile: string;
+  readonly #prelude: string;
+
+  constructor(
+    private readonly cwd: string,
+    extraDeclarations = "",
+  ) {
+    this.#cellsFile = path.join(cwd, "__greenlet_cells__.ts");
+    this.#preludeFile = path.join(cwd, "__greenlet_prelude__.d.ts");
+    this.#prelude = PRELUDE.replace("export {};", `${extraDeclarations}\nexport {};`);
+  }
+
+  /** Has typescript been loaded (completion, inspection or type checking used)? */
+  get loaded(): boolean {
+    return this.#service !== undefined;
+  }
+
+  /** Adds a cell that ran to what later cells see. */
+  record(code: string): void {
+    this.#history += `${code}\n;\n`;
+  }
+
+  get typescript(): typeof TS {
+    return (this.#ts ??= require("typescript") as typeof TS);
+  }
+
+  /** The service with `code` after the history; returns the offset where `code` starts. */
+  withCode(code: string): { service: TS.LanguageService; file: string; base: number } {
+    const text = this.#history + code;
+    if (text !== this.#text) {
+      this.#text = text;
+      this.#version++;
+    }
+    return { service: (this.#service ??= this.#create()), file: this.#cellsFile, base: this.#history.length };
+  }
+
+  /** Type errors of `code` as a cell after the history, positions within `code`. */
+  diagnostics(code: string): TypeDiagnostic[] {
+    const { service, file, base } = this.withCode(code);
+    const ts = this.typescript;
+    const program = service.getProgram();
+    const source = program?.getSourceFile(file);
+    if (source === undefined) return [];
+    const all = [...service.getSyntacticDiagnostics(file), ...service.getSemanticDiagnostics(file)];
+    const out: TypeDiagnostic[] = [];
+    for (const diagnostic of all) {
+      if (diagnostic.start === undefined || diagnostic.start < base || REPL_ALLOWED.has(diagnostic.code)) continue;
+      const at = source.getLineAndCharacterOfPosition(diagnostic.start);
+      const first = source.getLineAndCharacterOfPosition(base);
+      out.push({
+        line: at.line - first.line + 1,
+        column: at.line === first.line ? at.character - first.character + 1 : at.character + 1,
+        code: diagnostic.code,
+        message: ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
+        category: diagnostic.category === ts.DiagnosticCategory.Error ? "error" : "warning",
+      });
+    }
+    return out;
+  }
+
+  #create(): TS.LanguageService {
+    const ts = this.typescript;
+    const options: TS.CompilerOptions = {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      moduleDetection: ts.ModuleDetectionKind.Force,
+      lib: ["lib.es2023.d.ts"],
+      types: existsSync(path.join(path.dirname(require.resolve("typescript/package.json")), "../@types/node")) ? ["node"] : [],
+      typeRoots: [path.join(path.dirname(require.resolve("typescript/package.json")), "../@types")],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      allowJs: true,
+      esModuleInterop: true,
+      allowImportingTsExtensions: true,
+      experimentalDecorators: false,
+    };
+    const snapshots = new Map<string, TS.IScriptSnapshot>();
+    const host: TS.LanguageServiceHost = {
+      getScriptFileNames: () => [this.#preludeFile, this.#cellsFile],
+      getScriptVersion: (file) => (file === this.#cellsFile ? String(this.#version) : "1"),
+      getScriptSnapshot: (file) => {
+        if (file === this.#cellsFile) return ts.ScriptSnapshot.fromString(this.#text);
+        if (file === this.#preludeFile) return ts.ScriptSnapshot.fromString(this.#prelude);
+        let snapshot = snapshots.get(file);
+        if (snapshot === undefined) {
+          const text = ts.sys.readFile(file);
+          if (text === undefined) return undefined;
+          snapshot = ts.ScriptSnapshot.fromString(text);
+          snapshots.set(file, snapshot);
+        }
+        return snapshot;
+      },
+      getCurrentDirectory: () => this.cwd,
+      getCompilationSettings: () => options,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (file) => file === this.#cellsFile || file === this.#preludeFile || ts.sys.fileExists(file),
+      readFile: (file) => (file === this.#cellsFile ? this.#text : file === this.#preludeFile ? this.#prelude : ts.sys.readFile(file)),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+      resolveModuleNames: (names, containingFile) =>
+        names.map((name) => {
+          if (name === "greenlet-ts") return { resolvedFileName: RUNTIME_TYPES, extension: ts.Extension.Dts, isExternalLibraryImport: true };
+          return ts.resolveModuleName(name, containingFile, options, ts.sys).resolvedModule;
+        }),
+    };
+    return ts.createLanguageService(host, ts.createDocumentRegistry());
+  }
+}
