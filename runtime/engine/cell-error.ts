@@ -24,7 +24,7 @@ function isErrorLike(value: unknown): value is ErrorLike {
 }
 
 /** What to report for a thrown value: stack mapped to the cells' TypeScript, engine frames cut. */
-export function cellError(value: unknown, cells: ReadonlyMap<string, CellSource>, filename?: string): CellError {
+export function cellError(value: unknown, cells: ReadonlyMap<string, CellSource>, filename?: string, lineOffset = 0): CellError {
   if (!isErrorLike(value)) {
     const shown = inspect(value, ECHO_OPTIONS);
     const uncaught = `Uncaught ${shown}`;
@@ -35,7 +35,7 @@ export function cellError(value: unknown, cells: ReadonlyMap<string, CellSource>
   let stack: string;
   if (value instanceof CellSyntaxError) {
     // Shown as the plain SyntaxError the REPL would print, at the cell's position.
-    stack = `${name}: ${message}\n    at ${filename ?? "cell"}:${value.line}:${value.column}`;
+    stack = `${name}: ${message}\n    at ${filename ?? "cell"}:${value.line + lineOffset}:${value.column}`;
     const plain = new SyntaxError(message);
     plain.stack = stack;
     return { ename: name, evalue: message, traceback: stack.split("\n"), uncaught: `Uncaught ${inspect(plain, ECHO_OPTIONS)}`, value: plain };

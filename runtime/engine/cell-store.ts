@@ -100,9 +100,13 @@ export function executingCells(): readonly CellOwner[] {
  * Who owns output produced now. A greenlet runs for whichever cell switched
  * into it, while its promises belong to the cell that created it: so when a
  * greenlet other than the main one is running, output goes to the cell
- * executing now; otherwise to the owner of the running code.
+ * executing now. Otherwise it goes to the owner of the running code, and
+ * code with no owner (a finalizer run by a collection, a host callback)
+ * writes into the cell executing now, if any: host code that must not,
+ * such as a kernel's log, writes to its file descriptor directly.
  */
 export function currentOwner(mainIsRunning: boolean): CellOwner | undefined {
-  if (!mainIsRunning && executing.length > 0) return executing[executing.length - 1];
-  return active;
+  const executingNow = executing.length > 0 ? executing[executing.length - 1] : undefined;
+  if (!mainIsRunning && executingNow !== undefined) return executingNow;
+  return active ?? executingNow;
 }

@@ -190,7 +190,7 @@ export class Session implements Drivable, CellSink {
       if (data !== undefined) this.#emit({ kind: "result", cell, data, metadata: {}, value });
       outcome = data === undefined ? { status: "ok", cell, value } : { status: "ok", cell, value, data };
     } catch (thrown) {
-      const error = this.#describe(thrown, filename);
+      const error = this.#describe(thrown, filename, options.lineOffset ?? 0);
       this.#emit({ kind: "error", cell, error, late: false });
       outcome = thrown instanceof Interrupted ? { status: "interrupted", cell, error } : { status: "error", cell, error };
     } finally {
@@ -254,8 +254,8 @@ export class Session implements Drivable, CellSink {
     }
   }
 
-  #describe(thrown: unknown, filename?: string): CellError {
-    return cellError(thrown, this.#sources, filename);
+  #describe(thrown: unknown, filename?: string, lineOffset = 0): CellError {
+    return cellError(thrown, this.#sources, filename, lineOffset);
   }
 
   #makeDisplay(): ((value: unknown, options?: DisplayOptions) => DisplayHandle | undefined) & DisplayHelpers {

@@ -20,7 +20,9 @@ export function inspect(service: CellLanguageService, globals: Record<string, un
   const { service: ls, file, base } = service.withCode(code);
   const ts = service.typescript;
   const position = word === undefined ? offset : word.start;
-  const info = ls.getQuickInfoAtPosition(file, base + position);
+  const quick = ls.getQuickInfoAtPosition(file, base + position);
+  // A name the types do not know comes back as an "any" of unknown kind.
+  const info = quick !== undefined && quick.kind !== ts.ScriptElementKind.unknown ? quick : undefined;
   const parts: string[] = [];
   if (info !== undefined) {
     parts.push(ts.displayPartsToString(info.displayParts));
