@@ -87,6 +87,29 @@ function updateReadme(name, body) {
   writeFileSync(file, `${text.slice(0, start + open.length)}\n${body}\n${text.slice(end)}`);
 }
 
+function engineSuite() {
+  const runs = [];
+  for (let i = 0; i < Math.max(3, Math.ceil(REPEATS / 2)); i++) {
+    const result = spawnSync(process.execPath, ["--expose-gc", path.join(here, "engine.mjs")], { cwd: path.dirname(here), encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`bench/engine.mjs failed:\n${result.stderr}`);
+    runs.push(JSON.parse(result.stdout.trim().split("\n").pop()));
+  }
+  const pick = (key) => median(runs.map((run) => run[key]));
+  const rows = [
+    ["per-cell overhead of `1+1` (transpile, evaluate, echo), median", pick("cell"), "≤ 0.3 ms", pick("cell") <= 0.3],
+    ["the same, 99th percentile", pick("cellP99"), "—", null],
+    [`transpile a ${runs[0].bigCellLines}-line cell with swc`, pick("transpile200"), "≤ 2 ms", pick("transpile200") <= 2],
+    ["the same with TypeScript's transpileModule (not used)", pick("typescript200"), "—", null],
+    ["prepare it (swc, then the REPL transform)", pick("prepare200"), "—", null],
+    ["run it as a cell (prepare, evaluate, echo)", pick("run200"), "—", null],
+    ["create a session after the first", pick("session"), "≤ 20 ms", pick("session") <= 20],
+    ["create the first session in a process", pick("firstSession"), "—", null],
+  ];
+  const lines = ["| measure | ms | target | met |", "|---|---|---|---|"];
+  for (const [label, value, target, met] of rows) lines.push(`| ${label} | ${value.toFixed(3)} | ${target} | ${met === null ? "n/a" : met ? "yes" : "no"} |`);
+  return lines.join("\n");
+}
+
 const machine = `node ${process.version}, ${process.platform} ${process.arch}; median of ${REPEATS} interleaved runs; ${new Date().toISOString().slice(0, 10)}`;
 
 console.error("runtime: greenlet-ts vs Python greenlet");
@@ -103,3 +126,8 @@ if (runtime.withPython) {
   );
 }
 updateReadme("runtime", `_${machine}_\n\n${table}\n\n![ratios](runtime-ratios.svg)`);
+
+console.error("engine: per-cell costs");
+const engineTable = engineSuite();
+console.log(`\n## Engine (${machine})\n\n${engineTable}\n`);
+updateReadme("engine", `_${machine}_\n\n${engineTable}`);
