@@ -161,20 +161,23 @@ export class Greenlet {
    * pending switch() resolve to the arguments (none: undefined, one: the
    * value, more: an array). Resolves when someone switches back here.
    */
-  switch(...args: unknown[]): Promise<unknown> {
+  switch(...args: unknown[]): Promise<unknown>;
+  switch(value?: unknown): Promise<unknown> {
+    // `arguments`, not a rest parameter: no array is made for the usual zero or one value.
     const target = this.#state;
     if (target.resume !== null && gettrace() === null) {
       // Fast path: a suspended target (never the current greenlet) and nothing to trace.
+      const count = arguments.length;
       const promise = suspendCurrent();
       current = target;
       currentGreenlet = this;
       target.killedIn = 0;
       const resume = target.resume;
       target.resume = null;
-      resume(args.length === 0 ? undefined : args.length === 1 ? args[0] : args);
+      resume(count === 1 ? value : count === 0 ? undefined : Array.prototype.slice.call(arguments));
       return promise;
     }
-    return switchTo(this, target, args, false, undefined);
+    return switchTo(this, target, Array.prototype.slice.call(arguments), false, undefined);
   }
 
   /**

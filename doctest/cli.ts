@@ -1,0 +1,158 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { DocTestUsageError, OPTION_NAMES, type DocFile, type OptionFlags, type OptionName } from "./example.js";
+import { findFiles } from "./files.js";
+import { parseMarkdown } from "./parser.js";
+import { runInWorkers } from "./pool.js";
+import { junit, report, REPORTERS, summaryLine, type ReporterName } from "./reporters.js";
+import { totals, type FileResult } from "./results.js";
+import { runFile, type RunOptions } from "./runner.js";
+import { updateFile } from "./update.js";
+
+const USAGE = `usage: greenlet-ts doctest [PATH|GLOB ...] [options]
+
+Checks the interactive TypeScript sessions in Markdown files (directories are
+searched for *.md; default: the current directory).
+
+  --update            rewrite the expected output of failing examples in place
+  --fail-fast         stop at the first failure
+  --timeout MS        fail an example that runs longer; the rest of its file is not run
+  --jobs N            check files in N worker processes (output order stays the same)
+  --reporter NAME     pretty (default), dot, json or tap
+  --junit FILE        also write JUnit XML to FILE
+  --list              print the examples found as JSON, without running them
+  --option NAME       turn an option on for every example (repeatable):
+                      ${OPTION_NAMES.join(", ")}
+  --no-autocollect    do not run collect() after each example
+`;
+
+/** `greenlet-ts doctest ...`: exit status 0 when all pass, 1 on failures, 2 on usage or parse errors. */
+export async function doctestMain(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        update: { type: "boolean" },
+        "fail-fast": { type: "boolean" },
+        timeout: { type: "string" },
+        jobs: { type: "string" },
+        reporter: { type: "string" },
+        junit: { type: "string" },
+        list: { type: "boolean" },
+        option: { type: "string", multiple: true },
+        "no-autocollect": { type: "boolean" },
+        worker: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    err.write(`greenlet-ts doctest: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    out.write(USAGE);
+    return 0;
+  }
+  if (values.worker) return serveAsWorker();
+
+  const problems: string[] = [];
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) problems.push(`--timeout takes a positive whole number of milliseconds, not "${values.timeout}"`);
+  const jobs = values.jobs === undefined ? 1 : Number(values.jobs);
+  if (!(Number.isInteger(jobs) && jobs > 0)) problems.push(`--jobs takes a positive whole number, not "${values.jobs}"`);
+  const reporter = (values.reporter ?? "pretty") as ReporterName;
+  if (!REPORTERS.includes(reporter)) problems.push(`--reporter is one of ${REPORTERS.join(", ")}, not "${values.reporter}"`);
+  const options: OptionFlags = {};
+  for (const name of values.option ?? []) {
+    const upper = name.replace(/^\+/, "").toUpperCase();
+    if ((OPTION_NAMES as readonly string[]).includes(upper)) options[upper as OptionName] = true;
+    else problems.push(`--option: unknown doctest option "${name}" (known: ${OPTION_NAMES.join(", ")})`);
+  }
+  const { files, unmatched } = findFiles(positionals.length > 0 ? positionals : ["."]);
+  for (const name of unmatched) problems.push(`${name}: no such file, directory or matching file`);
+  if (problems.length > 0) {
+    err.write(problems.map((p) => `greenlet-ts doctest: ${p}\n`).join(""));
+    return 2;
+  }
+
+  const docs: DocFile[] = [];
+  try {
+    for (const file of files) docs.push(parseMarkdown(readFileSync(file, "utf8"), file));
+  } catch (error) {
+    if (error instanceof DocTestUsageError) {
+      err.write(`greenlet-ts doctest: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  if (values.list) {
+    const examples = docs.flatMap((doc) =>
+      doc.blocks.flatMap((block) => block.examples.map((e) => ({ file: doc.file, line: e.line, source: e.source, expected: e.want, options: { ...doc.options, ...block.options, ...e.options } }))),
+    );
+    out.write(`${JSON.stringify(examples, null, 2)}\n`);
+    return 0;
+  }
+
+  const run: RunOptions = { options, timeoutMs: timeout, failFast: values["fail-fast"], autoCollect: !values["no-autocollect"] };
+  const progress = err.isTTY && !process.env.CI && docs.length > 1 ? new Progress(err, docs.length) : undefined;
+  let results: FileResult[];
+  if (jobs > 1) {
+    results = await runInWorkers(docs, run, jobs, (result) => progress?.step(result.file));
+  } else {
+    results = [];
+    for (const doc of docs) {
+      progress?.start(doc.file);
+      const result = await runFile(doc, run);
+      results.push(result);
+      progress?.step(doc.file);
+      if (run.failFast && totals([result]).failed > 0) break;
+    }
+  }
+  progress?.clear();
+
+  out.write(report(results, reporter));
+  if (values.junit !== undefined) writeFileSync(values.junit, junit(results));
+  if (values.update) {
+    for (let i = 0; i < results.length; i++) {
+      const updated = updateFile(docs[i]!, results[i]!);
+      if (updated > 0) err.write(`updated ${updated} example${updated === 1 ? "" : "s"} in ${docs[i]!.file}\n`);
+    }
+  }
+  void summaryLine;
+  return totals(results).failed > 0 ? 1 : 0;
+}
+
+/** A line on a terminal that says how far a long run is; nothing when not a terminal or under CI. */
+class Progress {
+  #done = 0;
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly total: number,
+  ) {}
+  start(file: string): void {
+    this.stream.write(`\r\x1b[K[${this.#done}/${this.total}] ${file}`);
+  }
+  step(file: string): void {
+    this.#done++;
+    this.stream.write(`\r\x1b[K[${this.#done}/${this.total}] ${file}`);
+  }
+  clear(): void {
+    this.stream.write("\r\x1b[K");
+  }
+}
+
+/** `--worker`: runs the files the parent sends over IPC, one at a time. */
+function serveAsWorker(): Promise<number> {
+  return new Promise((resolve) => {
+    process.on("message", async (message: { file: string; run: RunOptions }) => {
+      const doc = parseMarkdown(readFileSync(message.file, "utf8"), message.file);
+      const result = await runFile(doc, message.run);
+      process.send!({ result });
+    });
+    process.on("disconnect", () => resolve(0));
+  });
+}

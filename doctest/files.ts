@@ -1,0 +1,99 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+
+const IGNORED_DIRECTORIES = new Set(["node_modules", ".git", "dist", "test-results"]);
+
+/**
+ * The Markdown files named by paths and globs, each once, in the order given
+ * (a directory: its `*.md` files below it, sorted; a glob: `*`, `?` and `**`).
+ * A name that matches nothing is an error for the caller to report.
+ */
+export function findFiles(patterns: readonly string[], cwd = process.cwd()): { files: string[]; unmatched: string[] } {
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const unmatched: string[] = [];
+  const add = (file: string): void => {
+    const key = path.resolve(cwd, file);
+    if (!seen.has(key)) {
+      seen.add(key);
+      files.push(file);
+    }
+  };
+  for (const pattern of patterns) {
+    const before = files.length;
+    if (/[*?[]/.test(pattern)) {
+      for (const file of expandGlob(pattern, cwd)) add(file);
+    } else {
+      let stats;
+      try {
+        stats = statSync(path.resolve(cwd, pattern));
+      } catch {
+        unmatched.push(pattern);
+        continue;
+      }
+      if (stats.isDirectory()) for (const file of walk(pattern, cwd)) add(file);
+      else add(pattern);
+    }
+    if (files.length === before && !seen.has(path.resolve(cwd, pattern))) unmatched.push(pattern);
+  }
+  return { files, unmatched };
+}
+
+function walk(directory: string, cwd: string): string[] {
+  const out: string[] = [];
+  const entries = readdirSync(path.resolve(cwd, directory), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of entries) {
+    const relative = path.join(directory, entry.name);
+    if (entry.isDirectory()) {
+      if (!IGNORED_DIRECTORIES.has(entry.name) && !entry.name.startsWith(".")) out.push(...walk(relative, cwd));
+    } else if (entry.isFile() && entry.name.toLowerCase().endsWith(".md")) {
+      out.push(relative);
+    }
+  }
+  return out;
+}
+
+function expandGlob(pattern: string, cwd: string): string[] {
+  const parts = pattern.split(/[\\/]/);
+  const fixed: string[] = [];
+  while (parts.length > 1 && !/[*?[]/.test(parts[0]!)) fixed.push(parts.shift()!);
+  const root = fixed.length > 0 ? fixed.join("/") : ".";
+  const matcher = globToRegExp(pattern);
+  let candidates: string[];
+  try {
+    candidates = walkAll(root, cwd);
+  } catch {
+    return [];
+  }
+  return candidates.filter((file) => matcher.test(file.split(path.sep).join("/").replace(/^\.\//, "")));
+}
+
+function walkAll(directory: string, cwd: string): string[] {
+  const out: string[] = [];
+  const entries = readdirSync(path.resolve(cwd, directory), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of entries) {
+    const relative = directory === "." ? entry.name : path.join(directory, entry.name);
+    if (entry.isDirectory()) {
+      if (!IGNORED_DIRECTORIES.has(entry.name) && !entry.name.startsWith(".")) out.push(...walkAll(relative, cwd));
+    } else if (entry.isFile()) {
+      out.push(relative);
+    }
+  }
+  return out;
+}
+
+/** `**` any directories, `*` and `?` within a name. */
+export function globToRegExp(glob: string): RegExp {
+  let source = "";
+  const text = glob.replace(/^\.\//, "");
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === "*" && text[i + 1] === "*") {
+      source += text[i + 2] === "/" ? "(?:.*/)?" : ".*";
+      i += text[i + 2] === "/" ? 2 : 1;
+    } else if (ch === "*") source += "[^/]*";
+    else if (ch === "?") source += "[^/]";
+    else source += ch.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${source}$`);
+}

@@ -1,0 +1,140 @@
+import path from "node:path";
+import { Session, type CellOutcome, type EngineEvent } from "../runtime/engine/index.js";
+import { outputDiff, outputMatches } from "./checker.js";
+import type { Block, DocFile, Example, OptionFlags } from "./example.js";
+import { mergeOptions } from "./options.js";
+import type { ExampleResult, FileResult } from "./results.js";
+import { Watchdog } from "./watchdog.js";
+
+export interface RunOptions {
+  /** Options given on the command line (`--option ELLIPSIS`). */
+  options?: OptionFlags;
+  /** Per example; a runaway example fails and the rest of its file is not run. */
+  timeoutMs?: number;
+  /** Stop at the first failure. */
+  failFast?: boolean;
+  /** Collect after each statement (default true), as the engine does after each cell. */
+  autoCollect?: boolean;
+}
+
+/**
+ * Runs the examples of one file in one engine session, the way a reader
+ * would type them: every block in order, setup blocks included. Knows the
+ * engine and the checker; knows nothing of how results are reported.
+ */
+export class ExampleRunner {
+  readonly session: Session;
+  readonly #events = new Map<number, EngineEvent[]>();
+  readonly #watchdog = new Watchdog();
+
+  constructor(
+    readonly doc: DocFile,
+    private readonly run: RunOptions = {},
+  ) {
+    this.session = new Session({
+      // Imports in the examples resolve from the document's directory, as a reader's would.
+      cwd: path.dirname(path.resolve(doc.file)),
+      autoCollect: run.autoCollect ?? true,
+      onEvent: (event) => {
+        let list = this.#events.get(event.cell);
+        if (list === undefined) this.#events.set(event.cell, (list = []));
+        list.push(event);
+      },
+    });
+  }
+
+  /** Runs a setup block: one failure if it throws, nothing otherwise. */
+  async runSetup(block: Block): Promise<ExampleResult> {
+    const started = performance.now();
+    const outcome = await this.#execute(block.code ?? "", block.codeLine ?? block.line + 1);
+    const base = { file: this.doc.file, line: block.line, source: block.code ?? "", want: "", setup: true, ms: performance.now() - started };
+    this.#events.delete(outcome.cell);
+    if (outcome.status === "ok") return { ...base, status: "passed" };
+    return { ...base, status: "failed", reason: `the setup code failed:\n${outcome.error.uncaught}`, got: outcome.error.uncaught };
+  }
+
+  /** Runs one example and checks its output. */
+  async runExample(example: Example, block: Block): Promise<ExampleResult> {
+    const options = mergeOptions(this.run.options ?? {}, this.doc.options, block.options, example.options);
+    const base = { file: this.doc.file, line: example.line, source: example.source, want: example.want, example, ms: 0 };
+    if (options.SKIP || block.skip || this.doc.skip) return { ...base, status: "skipped" };
+    const started = performance.now();
+    const timer = this.run.timeoutMs === undefined ? undefined : this.#watchdog.arm(this.run.timeoutMs);
+    const outcome = await this.#execute(example.source, example.line);
+    if (timer !== undefined) this.#watchdog.disarm(timer);
+    const ms = performance.now() - started;
+    const got = this.#output(outcome);
+    if (outcome.status === "interrupted" && this.run.timeoutMs !== undefined) {
+      return { ...base, ms, status: "failed", got, reason: `timed out after ${this.run.timeoutMs} ms` };
+    }
+    if (outputMatches(example.want, got, options)) return { ...base, ms, status: "passed" };
+    return { ...base, ms, status: "failed", got, diff: outputDiff(example.want, got, options) };
+  }
+
+  close(): void {
+    this.session.close();
+    this.#watchdog.close();
+  }
+
+  #execute(code: string, firstLine: number): Promise<CellOutcome> {
+    // Stack traces then name the document and the example's own lines.
+    return this.session.execute(code, { filename: this.doc.file, lineOffset: firstLine - 1 });
+  }
+
+  /** What the Node REPL would have printed: the output, then the echo or the error. */
+  #output(outcome: CellOutcome): string {
+    let text = "";
+    for (const event of this.#events.get(outcome.cell) ?? []) {
+      if (event.kind === "stream") text += event.text;
+    }
+    this.#events.delete(outcome.cell);
+    if (outcome.status === "ok") {
+      const plain = outcome.data?.["text/plain"];
+      if (typeof plain === "string") text += `${plain}\n`;
+    } else {
+      text += `${outcome.error.uncaught}\n`;
+    }
+    return text;
+  }
+}
+
+/** Runs every block of a file in order; a timeout stops the file, --fail-fast stops at a failure. */
+export async function runFile(doc: DocFile, run: RunOptions = {}): Promise<FileResult> {
+  const results: ExampleResult[] = [];
+  const result: FileResult = { file: doc.file, results, warnings: doc.warnings };
+  const notRun = (example: Example, reason: string): ExampleResult => ({
+    file: doc.file, line: example.line, source: example.source, want: example.want, example, status: "not-run", reason, ms: 0,
+  });
+  if (doc.skip) {
+    for (const block of doc.blocks) for (const example of block.examples) results.push({ ...notRun(example, "skip-file"), status: "skipped" });
+    return result;
+  }
+  const runner = new ExampleRunner(doc, run);
+  let stopped: string | undefined;
+  try {
+    for (const block of doc.blocks) {
+      if (block.kind === "setup") {
+        if (stopped !== undefined || block.skip) continue;
+        const setup = await runner.runSetup(block);
+        if (setup.status === "failed") {
+          results.push(setup);
+          if (run.failFast) stopped = "an earlier failure stopped the run (--fail-fast)";
+        }
+        continue;
+      }
+      for (const example of block.examples) {
+        if (stopped !== undefined) {
+          results.push(notRun(example, stopped));
+          continue;
+        }
+        const outcome = await runner.runExample(example, block);
+        results.push(outcome);
+        if (outcome.reason?.startsWith("timed out")) stopped = `not run: the example at line ${example.line} timed out`;
+        else if (outcome.status === "failed" && run.failFast) stopped = "an earlier failure stopped the run (--fail-fast)";
+      }
+    }
+  } finally {
+    runner.close();
+  }
+  return result;
+}
