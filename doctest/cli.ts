@@ -21,7 +21,8 @@ searched for *.md; default: the current directory).
   --reporter NAME     pretty (default), dot, json or tap
   --junit FILE        also write JUnit XML to FILE
   --list              print the examples found as JSON, without running them
-  --option NAME       turn an option on for every example (repeatable):
+  --option NAME       turn an option on (NAME or +NAME) or off (-NAME) for every
+                      example (repeatable):
                       ${OPTION_NAMES.join(", ")}
   --no-autocollect    do not run collect() after each example
 `;
@@ -67,8 +68,8 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
   if (!REPORTERS.includes(reporter)) problems.push(`--reporter is one of ${REPORTERS.join(", ")}, not "${values.reporter}"`);
   const options: OptionFlags = {};
   for (const name of values.option ?? []) {
-    const upper = name.replace(/^\+/, "").toUpperCase();
-    if ((OPTION_NAMES as readonly string[]).includes(upper)) options[upper as OptionName] = true;
+    const upper = name.replace(/^[+-]/, "").toUpperCase();
+    if ((OPTION_NAMES as readonly string[]).includes(upper)) options[upper as OptionName] = !name.startsWith("-");
     else problems.push(`--option: unknown doctest option "${name}" (known: ${OPTION_NAMES.join(", ")})`);
   }
   const { files, unmatched } = findFiles(positionals.length > 0 ? positionals : ["."]);

@@ -1,5 +1,10 @@
-/** The options an example can turn on or off, as in Python's doctest. */
-export const OPTION_NAMES = ["ELLIPSIS", "NORMALIZE_WHITESPACE", "IGNORE_EXCEPTION_DETAIL", "SKIP"] as const;
+/**
+ * The options an example can turn on or off, as in Python's doctest, plus
+ * AUTOCOLLECT (on by default): collect() after the example, so that a
+ * dropped greenlet dies at once as CPython's reference counting makes it.
+ * `-AUTOCOLLECT` shows what happens only at an explicit collect().
+ */
+export const OPTION_NAMES = ["ELLIPSIS", "NORMALIZE_WHITESPACE", "IGNORE_EXCEPTION_DETAIL", "SKIP", "AUTOCOLLECT"] as const;
 export type OptionName = (typeof OPTION_NAMES)[number];
 
 /** Options set (true) or unset (false) at some level; unmentioned ones inherit. */

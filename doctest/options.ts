@@ -20,7 +20,7 @@ export function parseOptions(text: string, file: string, line: number): OptionFl
 
 /** Options from later levels override earlier ones (run, file, block, example). */
 export function mergeOptions(...levels: OptionFlags[]): Required<Record<OptionName, boolean>> {
-  const merged = { ELLIPSIS: false, NORMALIZE_WHITESPACE: false, IGNORE_EXCEPTION_DETAIL: false, SKIP: false };
+  const merged = { ELLIPSIS: false, NORMALIZE_WHITESPACE: false, IGNORE_EXCEPTION_DETAIL: false, SKIP: false, AUTOCOLLECT: true };
   for (const level of levels) Object.assign(merged, level);
   return merged;
 }

@@ -58,6 +58,7 @@ export class ExampleRunner {
     const options = mergeOptions(this.run.options ?? {}, this.doc.options, block.options, example.options);
     const base = { file: this.doc.file, line: example.line, source: example.source, want: example.want, example, ms: 0 };
     if (options.SKIP || block.skip || this.doc.skip) return { ...base, status: "skipped" };
+    this.session.autoCollect = options.AUTOCOLLECT && (this.run.autoCollect ?? true);
     const started = performance.now();
     const timer = this.run.timeoutMs === undefined ? undefined : this.#watchdog.arm(this.run.timeoutMs);
     const outcome = await this.#execute(example.source, example.line);

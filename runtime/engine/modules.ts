@@ -18,6 +18,8 @@ export function makeImporter(cwd: string, runtime: object): (specifier: string) 
   return async (specifier: string) => {
     if (typeof specifier !== "string") specifier = String(specifier);
     if (specifier === "greenlet-ts") return runtime;
+    // The package's other entry points (greenlet-ts/engine, /doctest, /jest) from this very copy.
+    if (specifier.startsWith("greenlet-ts/")) return import(ownEntry(specifier.slice("greenlet-ts/".length)));
     if (specifier.startsWith("node:") || BUILTINS.has(specifier)) return import(specifier);
     if (/^(file|data):/.test(specifier)) return import(specifier);
     let resolved: string | undefined;
@@ -29,6 +31,15 @@ export function makeImporter(cwd: string, runtime: object): (specifier: string) 
     }
     return import(pathToFileURL(resolved).href);
   };
+}
+
+/** This package's own export `./NAME`, as a file URL. */
+function ownEntry(name: string): string {
+  const root = new URL("../../../", import.meta.url);
+  const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { exports?: unknown };
+  const target = exportTarget(pkg.exports, `./${name}`);
+  if (target === undefined) throw new Error(`greenlet-ts has no export "./${name}"`);
+  return new URL(target, root).href;
 }
 
 /** A bare specifier of a package whose `exports` offer no `require` condition. */

@@ -1,3 +1,4 @@
+import { types } from "node:util";
 import vm from "node:vm";
 import * as runtime from "../index.js";
 import { collect, runtimeCounts } from "../index.js";
@@ -186,6 +187,8 @@ export class Session implements Drivable, CellSink {
     let outcome: CellOutcome;
     try {
       const value = await runAs(owner, () => this.#evaluateCell(owner, code, filename, options.lineOffset ?? 0));
+      // An error shown as a result gets the same stack as a thrown one: cell positions, no engine frames.
+      if (isErrorLike(value)) this.#describe(value);
       const data = value === undefined ? undefined : bundleOf(value);
       if (data !== undefined) this.#emit({ kind: "result", cell, data, metadata: {}, value });
       outcome = data === undefined ? { status: "ok", cell, value } : { status: "ok", cell, value, data };
@@ -209,8 +212,10 @@ export class Session implements Drivable, CellSink {
     const typescript = transpile(code, filename);
     if (this.typeCheck === "warn") this.#warnTypes(owner, code, filename, lineOffset);
     const script = replTransform(typescript.code);
-    this.#sources.set(filename, new CellSource(filename, script, typescript.map, lineOffset));
-    const compiled = new vm.Script(script.code, { filename });
+    // Cells may share a file name (a document's examples): the script's own name tells them apart.
+    const scriptName = `${filename}#${owner.cell}`;
+    this.#sources.set(scriptName, new CellSource(filename, script, typescript.map, lineOffset));
+    const compiled = new vm.Script(script.code, { filename: scriptName });
     let value = evaluate(compiled, this.#context);
     if (isThenable(value)) value = await Promise.race([this.#settle(value), interrupted]);
     this.#types.record(code);
@@ -317,6 +322,10 @@ export interface DisplayHelpers {
 function runtimeGlobals(): Record<string, unknown> {
   const { greenlet, Greenlet, getcurrent, GreenletExit, GreenletError, settrace, gettrace, collect: collectNow, finalize } = runtime;
   return { greenlet, Greenlet, getcurrent, GreenletExit, GreenletError, settrace, gettrace, collect: collectNow, finalize };
+}
+
+function isErrorLike(value: unknown): value is Error {
+  return value instanceof Error || types.isNativeError(value);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

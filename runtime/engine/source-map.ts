@@ -42,7 +42,7 @@ export function rewriteStack(stack: string, cells: ReadonlyMap<string, CellSourc
     const rest = stack.slice(whole.length).split("\n");
     const cell = cells.get(file!);
     const position = cell?.original(Number(line), 1) ?? { line: Number(line), column: 1 };
-    stack = [rest[0], `    at ${file}:${position.line}:${position.column}`, ...rest.slice(1)].join("\n");
+    stack = [rest[0], `    at ${cell?.filename ?? file}:${position.line}:${position.column}`, ...rest.slice(1)].join("\n");
   }
   const lines = stack.split("\n");
   const out: string[] = [];
@@ -57,7 +57,7 @@ export function rewriteStack(stack: string, cells: ReadonlyMap<string, CellSourc
         const cell = cells.get(file);
         if (cell === undefined) return whole;
         const position = cell.original(Number(l), Number(c));
-        return `${file}:${position.line}:${position.column}`;
+        return `${cell.filename}:${position.line}:${position.column}`;
       }),
     );
   }

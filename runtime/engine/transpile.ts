@@ -41,7 +41,8 @@ export function transpile(source: string, filename: string): Transpiled {
       jsc: {
         parser: { syntax: "typescript", decorators: true },
         target: "es2022",
-        transform: { decoratorVersion: "2022-03", useDefineForClassFields: true },
+        // Every import is kept, used in this cell or not: a later cell may use what it imports.
+        transform: { decoratorVersion: "2022-03", useDefineForClassFields: true, verbatimModuleSyntax: true },
         preserveAllComments: true,
       },
     });

@@ -1,6 +1,6 @@
 import { outputMatches, outputDiff, ellipsisMatch } from "../../dist/doctest/checker.js";
 
-const none = { ELLIPSIS: false, NORMALIZE_WHITESPACE: false, IGNORE_EXCEPTION_DETAIL: false, SKIP: false };
+const none = { ELLIPSIS: false, NORMALIZE_WHITESPACE: false, IGNORE_EXCEPTION_DETAIL: false, SKIP: false, AUTOCOLLECT: true };
 
 describe("comparing output", () => {
   test("exact, with trailing whitespace and trailing blank lines ignored, CRLF equal to LF", () => {

@@ -1,0 +1,10 @@
+export { parseMarkdown, LANGUAGES } from "./parser.js";
+export { outputMatches, outputDiff, normalize } from "./checker.js";
+export { ExampleRunner, runFile, type RunOptions } from "./runner.js";
+export { report, junit, summaryLine, type ReporterName } from "./reporters.js";
+export { updateFile } from "./update.js";
+export { findFiles } from "./files.js";
+export { doctestMain } from "./cli.js";
+export type { Example, Block, DocFile, OptionName, OptionFlags } from "./example.js";
+export { DocTestUsageError, OPTION_NAMES } from "./example.js";
+export type { ExampleResult, FileResult, Totals } from "./results.js";
