@@ -110,6 +110,24 @@ function engineSuite() {
   return lines.join("\n");
 }
 
+function doctestSuite() {
+  const result = spawnSync(process.execPath, [path.join(here, "doctest.mjs")], { cwd: path.dirname(here), encoding: "utf8", env: { ...process.env, BENCH_REPEATS: String(REPEATS) } });
+  if (result.status !== 0) throw new Error(`bench/doctest.mjs failed:\n${result.stderr}`);
+  const r = JSON.parse(result.stdout.trim().split("\n").pop());
+  const ratio = r.python === null ? null : r.ours / r.python;
+  const lines = [
+    "| measure | greenlet-ts | Python doctest | ratio | target | met |",
+    "|---|---|---|---|---|---|",
+    `| whole-process wall time, the ported pages (${r.files} files, ${r.examples} examples) vs the original eight (${r.pythonExamples} examples) | ${(r.ours / 1000).toFixed(2)} s | ${r.python === null ? "n/a" : `${(r.python / 1000).toFixed(3)} s`} | ${ratio === null ? "n/a" : `${ratio.toFixed(1)}×`} | ≤ 2× | ${ratio === null ? "n/a" : ratio <= 2 ? "yes" : "no"} |`,
+    `| the same with \`--no-autocollect\` (no garbage collection after each example) | ${(r.oursNoCollect / 1000).toFixed(2)} s | | | | |`,
+    `| the same with \`--jobs 2\` (2 cores) | ${(r.ours2 / 1000).toFixed(2)} s | | | | |`,
+    `| start-up alone (\`--list README.md\`) | ${(r.startup / 1000).toFixed(2)} s | | | | |`,
+    `| per example, after start-up | ${((r.ours - r.startup) / r.examples).toFixed(1)} ms | ${r.python === null ? "n/a" : `${(r.python / r.pythonExamples).toFixed(2)} ms (all of it)`} | | | |`,
+    `| per example, after start-up, \`--no-autocollect\` | ${((r.oursNoCollect - r.startup) / r.examples).toFixed(1)} ms | | | | |`,
+  ];
+  return lines.join("\n");
+}
+
 const machine = `node ${process.version}, ${process.platform} ${process.arch}; median of ${REPEATS} interleaved runs; ${new Date().toISOString().slice(0, 10)}`;
 
 console.error("runtime: greenlet-ts vs Python greenlet");
@@ -131,3 +149,8 @@ console.error("engine: per-cell costs");
 const engineTable = engineSuite();
 console.log(`\n## Engine (${machine})\n\n${engineTable}\n`);
 updateReadme("engine", `_${machine}_\n\n${engineTable}`);
+
+console.error("doctest: greenlet-ts doctest vs Python's doctest");
+const doctestTable = doctestSuite();
+console.log(`\n## Doctest (${machine})\n\n${doctestTable}\n`);
+updateReadme("doctest", `_${machine}_\n\n${doctestTable}`);

@@ -35,6 +35,8 @@ export class ExampleRunner {
       // Imports in the examples resolve from the document's directory, as a reader's would.
       cwd: path.dirname(path.resolve(doc.file)),
       autoCollect: run.autoCollect ?? true,
+      // Only a timeout interrupts examples; without one, Ctrl+C simply ends the run.
+      interrupts: run.timeoutMs !== undefined,
       onEvent: (event) => {
         let list = this.#events.get(event.cell);
         if (list === undefined) this.#events.set(event.cell, (list = []));

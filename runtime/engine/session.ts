@@ -35,6 +35,13 @@ export interface SessionOptions {
   typeCheck?: "off" | "warn";
   /** TypeScript declarations of the extra `globals`, for completion and type checking. */
   declarations?: string;
+  /**
+   * Make cells interruptible (default true): a thread parked in the
+   * background keeps SIGINT for the engine. A tool that never interrupts
+   * (a doctest run without a timeout) turns it off and starts faster;
+   * SIGINT then ends the process as usual.
+   */
+  interrupts?: boolean;
 }
 
 export interface ExecuteOptions {
@@ -90,7 +97,7 @@ export class Session implements Drivable, CellSink {
       runCallback: (owner, callback, args) => this.#invokeLater(owner, callback, args),
       currentOwner: activeOwner,
     });
-    drive(this);
+    drive(this, options.interrupts ?? true);
   }
 
   /** Listens to the session's events; returns the function that stops listening. */
