@@ -81,6 +81,15 @@ describe("greenlet-ts doctest", () => {
     expect(result.stdout).toMatch(/4 passed, 1 failed, 0 skipped\n$/);
   });
 
+  test("--fail-fast stops at the first failure: the rest is reported as not run", async () => {
+    const dir = fixture({ "a.md": block("> 'x'", "'y'", "> 'after'", "'after'"), "b.md": block("> 1", "1") });
+    const result = await cli(["doctest", "a.md", "b.md", "--fail-fast", "--reporter", "tap"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("not ok 1 - a.md:2");
+    expect(result.stdout).toContain("ok 2 - a.md:4 # SKIP an earlier failure stopped the run (--fail-fast)");
+    expect(result.stdout).not.toContain("b.md");
+  });
+
   test("--list prints the examples as JSON; --option sets an option for the run; json and junit reporters", async () => {
     const dir = fixture({ "l.md": `<!-- doctest: +ELLIPSIS -->\n${block("> 'abcdef'", "'ab...'")}` });
     const list = await cli(["doctest", "l.md", "--list"], dir);
