@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { runProcess } from "./spawn.js";
 import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,19 +12,7 @@ export interface CliResult {
 
 /** Runs `greenlet-ts ARGS` (the built CLI) in `cwd`. */
 export function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "dist/cli/main.js"), ...args], { cwd, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(process.execPath, [path.join(ROOT, "dist/cli/main.js"), ...args], { cwd, env: { ...process.env, ...env }, timeoutMs: 60000 });
 }
 
 /** A temporary directory holding the given files. */

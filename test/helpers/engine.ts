@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { runProcess } from "./spawn.js";
 import path from "node:path";
 import { ROOT } from "./node-script.js";
 
@@ -20,30 +20,19 @@ export interface Scenario {
  * Runs steps on a fresh engine Session in its own node process (as the
  * kernel and the doctest runner do), through test/helpers/run-cells.mjs.
  */
-export function runSession(steps: Array<Step | string>, options: Record<string, unknown> = {}): Promise<Scenario> {
+export async function runSession(steps: Array<Step | string>, options: Record<string, unknown> = {}): Promise<Scenario> {
   const input = JSON.stringify({ steps: steps.map((step) => (typeof step === "string" ? { code: step } : step)), options });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", path.join(ROOT, "test/helpers/run-cells.mjs")], {
-      cwd: (options.cwd as string | undefined) ?? ROOT,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 25000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const last = stdout.trim().split("\n").pop() ?? "";
-      try {
-        resolve({ ...JSON.parse(last), stderr });
-      } catch {
-        reject(new Error(`the session process ended with ${code}:\n${stdout}\n${stderr}`));
-      }
-    });
-    child.stdin.end(input);
+  const { code, stdout, stderr } = await runProcess(process.execPath, ["--expose-gc", path.join(ROOT, "test/helpers/run-cells.mjs")], {
+    cwd: (options.cwd as string | undefined) ?? ROOT,
+    input,
+    timeoutMs: 25000,
   });
+  const last = stdout.trim().split("\n").pop() ?? "";
+  try {
+    return { ...JSON.parse(last), stderr };
+  } catch {
+    throw new Error(`the session process ended with ${code}:\n${stdout}\n${stderr}`);
+  }
 }
 
 /** The text a cell printed, stdout and stderr interleaved. */

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { runProcess } from "./spawn.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,24 +17,9 @@ export interface ScriptResult {
  * in scope: garbage-collection behaviour is tested in its own process, where
  * no test framework holds references to the objects under test.
  */
-export function runScript(body: string, flags: string[] = ["--expose-gc"]): Promise<ScriptResult> {
+export async function runScript(body: string, flags: string[] = ["--expose-gc"]): Promise<ScriptResult> {
   const source = `import * as G from ${JSON.stringify(RUNTIME)};\nconst { greenlet, Greenlet, getcurrent, GreenletExit, GreenletError, collect, finalize, settrace, gettrace, runtimeCounts } = G;\n${body}\n`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...flags, "--input-type=module", "-e", source], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ stdout, stderr, code });
-    });
-  });
+  return runProcess(process.execPath, [...flags, "--input-type=module", "-e", source], { cwd: ROOT, timeoutMs: 20000 });
 }
 
 /** The lines a script printed, without the trailing empty one. */
