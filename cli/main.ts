@@ -1,10 +1,15 @@
 #!/usr/bin/env node
 import { doctestMain } from "../doctest/cli.js";
+import { installMain } from "../kernel/install.js";
 
 const USAGE = `usage: greenlet-ts <command> [arguments]
 
 commands:
   doctest [PATH|GLOB ...]   check the TypeScript sessions in Markdown files (--help for options)
+  kernel -f CONNECTION_FILE run the Jupyter kernel (started by Jupyter through the kernelspec)
+  install [--user|--sys-prefix|--prefix DIR] [--name N] [--display-name D]
+                            install the kernelspec
+  uninstall [--name N]      remove it
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -12,6 +17,21 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "doctest":
       return doctestMain(rest);
+    case "kernel": {
+      const at = rest.indexOf("-f");
+      const file = at >= 0 ? rest[at + 1] : undefined;
+      if (file === undefined) {
+        process.stderr.write("greenlet-ts kernel: -f CONNECTION_FILE is required\n");
+        return 2;
+      }
+      const { runKernel } = await import("../kernel/kernel-main.js");
+      await runKernel(file);
+      return 0;
+    }
+    case "install":
+      return installMain(rest);
+    case "uninstall":
+      return installMain(rest, true);
     case "--help":
     case "-h":
     case undefined:
@@ -27,7 +47,7 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     // Timers a document left running do not keep the command alive; output is flushed first.
-    if (!process.argv.includes("--worker")) process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+    if (!process.argv.includes("--worker") && process.argv[2] !== "kernel") process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
   },
   (error: unknown) => {
     process.stderr.write(`greenlet-ts: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -1,0 +1,164 @@
+import type { CellOutcome, Completeness, Completions, EngineEvent, EngineListener, ExecuteOptions, Inspection } from "../../runtime/engine/index.js";
+import { REPLY_TO, type Broadcasts, type Header, type Message, type ReplyOf, type Replies, type Requests } from "../protocol/messages.js";
+import type { History } from "./history.js";
+
+/** The engine behind the kernel: the one small interface the protocol core uses. */
+export interface CellEngine {
+  execute(code: string, options?: ExecuteOptions): Promise<CellOutcome>;
+  complete(code: string, cursor: number): Completions;
+  inspect(code: string, cursor: number, detail: 0 | 1): Inspection;
+  isComplete(code: string): Completeness;
+  on(listener: EngineListener): () => void;
+  readonly executionCount: number;
+}
+
+/** What the core needs of the transport: replies on a request's channel, broadcasts on IOPub. */
+export interface Channels {
+  reply<K extends keyof Replies>(request: Message, msgType: K, content: Replies[K]): void;
+  publish<K extends keyof Broadcasts>(parent: Partial<Header>, msgType: K, content: Broadcasts[K]): void;
+}
+
+type Handler<K extends keyof Requests> = (request: Message<K, Requests[K]>) => Promise<ReplyOf<K>> | ReplyOf<K>;
+type HandlerTable = { [K in keyof Requests]?: Handler<K> };
+
+/**
+ * The protocol core (xeus's split: transport / core / engine): the handler
+ * table keyed by msg_type, the execution count, busy/idle around every
+ * request, execute_input, stop_on_error, history, and the mapping of the
+ * engine's typed events to IOPub messages — late output goes to the request
+ * its cell came from.
+ */
+export class KernelCore {
+  #executionCount = 0;
+  readonly #parents = new Map<number, Partial<Header>>();
+  readonly #queue: Message[] = [];
+  #busy = false;
+  readonly #handlers: HandlerTable;
+
+  constructor(
+    private readonly engine: CellEngine,
+    private readonly channels: Channels,
+    private readonly kernelInfo: Replies["kernel_info_reply"],
+    private readonly history: History,
+    private readonly log: (text: string) => void,
+  ) {
+    engine.on((event) => this.#broadcast(event));
+    this.#handlers = {
+      kernel_info_request: () => this.kernelInfo,
+      execute_request: (request) => this.#execute(request),
+      complete_request: ({ content }) => {
+        const completions = this.engine.complete(content.code, content.cursor_pos);
+        return {
+          status: "ok",
+          matches: completions.matches,
+          cursor_start: completions.cursorStart,
+          cursor_end: completions.cursorEnd,
+          metadata: { _jupyter_types_experimental: completions.types },
+        };
+      },
+      inspect_request: ({ content }) => {
+        const inspection = this.engine.inspect(content.code, content.cursor_pos, content.detail_level === 1 ? 1 : 0);
+        return { status: "ok", found: inspection.found, data: inspection.data, metadata: {} };
+      },
+      is_complete_request: ({ content }) => {
+        const answer = this.engine.isComplete(content.code);
+        return answer.status === "incomplete" ? { status: "incomplete", indent: answer.indent } : { status: answer.status };
+      },
+      history_request: ({ content }) => ({ status: "ok", history: this.history.query(content) }),
+      comm_info_request: () => ({ status: "ok", comms: {} }),
+    };
+  }
+
+  /** A shell request: handled in order, one at a time. */
+  receive(request: Message): void {
+    this.#queue.push(request);
+    if (!this.#busy) void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    this.#busy = true;
+    try {
+      for (let request = this.#queue.shift(); request !== undefined; request = this.#queue.shift()) {
+        await this.#handle(request);
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #handle(request: Message): Promise<void> {
+    const type = request.header.msg_type;
+    this.channels.publish(request.header, "status", { execution_state: "busy" });
+    try {
+      const handler = (this.#handlers as Record<string, Handler<keyof Requests> | undefined>)[type];
+      if (handler === undefined) {
+        this.log(`shell: no handler for ${type}`);
+        return;
+      }
+      const reply = await handler(request as never);
+      this.channels.reply(request, REPLY_TO[type as keyof Requests], reply as never);
+    } catch (error) {
+      this.log(`shell: ${type} failed: ${(error as Error)?.stack ?? String(error)}`);
+    } finally {
+      this.channels.publish(request.header, "status", { execution_state: "idle" });
+    }
+  }
+
+  async #execute(request: Message<"execute_request", Requests["execute_request"]>): Promise<ReplyOf<"execute_request">> {
+    const { code, silent = false, store_history = !silent, stop_on_error = true } = request.content;
+    if (typeof code !== "string") throw new TypeError("execute_request: content.code must be a string");
+    if (store_history) this.#executionCount++;
+    const count = this.#executionCount;
+    if (!silent) this.channels.publish(request.header, "execute_input", { code, execution_count: count });
+    const cell = this.engine.executionCount + 1;
+    this.#parents.set(cell, silent ? { ...request.header, msg_type: "silent" } : request.header);
+    const outcome = await this.engine.execute(code, { filename: `[${count}]` });
+    if (store_history) this.history.add(count, code);
+    if (outcome.status === "ok") {
+      return { status: "ok", execution_count: count, user_expressions: {}, payload: [] };
+    }
+    if (stop_on_error) this.#abortQueued();
+    const { ename, evalue, traceback } = outcome.error;
+    return { status: "error", ename, evalue, traceback, execution_count: count };
+  }
+
+  /** After a failed cell, the execute requests already waiting are aborted, as ipykernel 6 does. */
+  #abortQueued(): void {
+    const waiting = this.#queue.splice(0, this.#queue.length);
+    for (const request of waiting) {
+      if (request.header.msg_type !== "execute_request") {
+        this.#queue.push(request);
+        continue;
+      }
+      this.channels.publish(request.header, "status", { execution_state: "busy" });
+      this.channels.reply(request, "execute_reply", { status: "aborted", execution_count: this.#executionCount });
+      this.channels.publish(request.header, "status", { execution_state: "idle" });
+    }
+  }
+
+  #broadcast(event: EngineEvent): void {
+    const parent = this.#parents.get(event.cell);
+    if (parent === undefined) return;
+    const silent = parent.msg_type === "silent";
+    switch (event.kind) {
+      case "stream":
+        if (!silent) this.channels.publish(parent, "stream", { name: event.name, text: event.text });
+        break;
+      case "display":
+        this.channels.publish(parent, "display_data", { data: event.data, metadata: event.metadata, ...(event.displayId ? { transient: { display_id: event.displayId } } : {}) });
+        break;
+      case "update":
+        this.channels.publish(parent, "update_display_data", { data: event.data, metadata: event.metadata, transient: { display_id: event.displayId } });
+        break;
+      case "clear":
+        this.channels.publish(parent, "clear_output", { wait: event.wait });
+        break;
+      case "result":
+        if (!silent) this.channels.publish(parent, "execute_result", { execution_count: this.#executionCount, data: event.data, metadata: event.metadata });
+        break;
+      case "error":
+        if (!silent) this.channels.publish(parent, "error", { ename: event.error.ename, evalue: event.error.evalue, traceback: event.error.traceback });
+        break;
+    }
+  }
+}

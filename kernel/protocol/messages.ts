@@ -1,0 +1,125 @@
+/**
+ * The Jupyter messaging protocol (5.3) as types: every request type maps to
+ * its reply type, so that a handler returning the wrong reply does not compile
+ * (as @jupyterlab/services' KernelMessage does for clients).
+ */
+export const PROTOCOL_VERSION = "5.3";
+
+export interface Header<T extends string = string> {
+  msg_id: string;
+  session: string;
+  username: string;
+  date: string;
+  msg_type: T;
+  version: string;
+}
+
+export interface Message<T extends string = string, C = Record<string, unknown>> {
+  /** ZeroMQ routing identities (shell, control, stdin). */
+  identities: Buffer[];
+  header: Header<T>;
+  parent_header: Partial<Header>;
+  metadata: Record<string, unknown>;
+  content: C;
+  buffers: Buffer[];
+}
+
+export type MimeBundle = Record<string, unknown>;
+type Status = { status: "ok" } | { status: "error"; ename: string; evalue: string; traceback: string[] } | { status: "aborted" };
+
+export interface ExecuteRequest {
+  code: string;
+  silent?: boolean;
+  store_history?: boolean;
+  user_expressions?: Record<string, string>;
+  allow_stdin?: boolean;
+  stop_on_error?: boolean;
+}
+
+export interface HistoryRequest {
+  output?: boolean;
+  raw?: boolean;
+  hist_access_type: "range" | "tail" | "search";
+  session?: number;
+  start?: number;
+  stop?: number;
+  n?: number;
+  pattern?: string;
+  unique?: boolean;
+}
+
+export interface LanguageInfo {
+  name: string;
+  version: string;
+  mimetype: string;
+  file_extension: string;
+  pygments_lexer: string;
+  codemirror_mode: string | Record<string, unknown>;
+  nbconvert_exporter?: string;
+}
+
+/** Shell and control requests this kernel answers, by type. */
+export interface Requests {
+  kernel_info_request: Record<string, never>;
+  execute_request: ExecuteRequest;
+  complete_request: { code: string; cursor_pos: number };
+  inspect_request: { code: string; cursor_pos: number; detail_level?: 0 | 1 };
+  is_complete_request: { code: string };
+  history_request: HistoryRequest;
+  comm_info_request: { target_name?: string };
+  shutdown_request: { restart: boolean };
+  interrupt_request: Record<string, never>;
+}
+
+/** The replies, by type. */
+export interface Replies {
+  kernel_info_reply: {
+    status: "ok";
+    protocol_version: string;
+    implementation: string;
+    implementation_version: string;
+    language_info: LanguageInfo;
+    banner: string;
+    help_links: Array<{ text: string; url: string }>;
+    debugger: boolean;
+  };
+  execute_reply: Status & { execution_count: number; user_expressions?: Record<string, unknown>; payload?: unknown[] };
+  complete_reply: { status: "ok"; matches: string[]; cursor_start: number; cursor_end: number; metadata: Record<string, unknown> };
+  inspect_reply: { status: "ok"; found: boolean; data: MimeBundle; metadata: Record<string, unknown> };
+  is_complete_reply: { status: "complete" | "incomplete" | "invalid" | "unknown"; indent?: string };
+  history_reply: { status: "ok"; history: Array<[number, number, string] | [number, number, [string, string | null]]> };
+  comm_info_reply: { status: "ok"; comms: Record<string, { target_name: string }> };
+  shutdown_reply: { status: "ok"; restart: boolean };
+  interrupt_reply: { status: "ok" };
+}
+
+/** Which reply answers which request. */
+export const REPLY_TO = {
+  kernel_info_request: "kernel_info_reply",
+  execute_request: "execute_reply",
+  complete_request: "complete_reply",
+  inspect_request: "inspect_reply",
+  is_complete_request: "is_complete_reply",
+  history_request: "history_reply",
+  comm_info_request: "comm_info_reply",
+  shutdown_request: "shutdown_reply",
+  interrupt_request: "interrupt_reply",
+} as const satisfies { [K in keyof Requests]: keyof Replies };
+
+export type ReplyOf<K extends keyof Requests> = Replies[(typeof REPLY_TO)[K]];
+
+/** IOPub messages, by type. */
+export interface Broadcasts {
+  status: { execution_state: "busy" | "idle" | "starting" };
+  execute_input: { code: string; execution_count: number };
+  stream: { name: "stdout" | "stderr"; text: string };
+  display_data: { data: MimeBundle; metadata: Record<string, unknown>; transient?: { display_id: string } };
+  update_display_data: { data: MimeBundle; metadata: Record<string, unknown>; transient: { display_id: string } };
+  execute_result: { execution_count: number; data: MimeBundle; metadata: Record<string, unknown> };
+  error: { ename: string; evalue: string; traceback: string[] };
+  clear_output: { wait: boolean };
+}
+
+export function isRequest(type: string): type is keyof Requests {
+  return Object.prototype.hasOwnProperty.call(REPLY_TO, type);
+}

@@ -1,0 +1,45 @@
+import { readFileSync, statSync } from "node:fs";
+
+/** A Jupyter connection file: where to bind, and the key to sign with. */
+export interface ConnectionInfo {
+  transport: "tcp" | "ipc";
+  ip: string;
+  shell_port: number;
+  iopub_port: number;
+  stdin_port: number;
+  control_port: number;
+  hb_port: number;
+  key: string;
+  signature_scheme: string;
+  kernel_name?: string;
+}
+
+/** Reads and checks a connection file; every problem names the file and the field. */
+export function readConnectionFile(file: string, warn: (message: string) => void): ConnectionInfo {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new Error(`${file}: cannot read the connection file: ${(error as Error).message}`);
+  }
+  if (raw === null || typeof raw !== "object") throw new Error(`${file}: not a JSON object`);
+  const info = raw as Record<string, unknown>;
+  for (const field of ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"]) {
+    if (!Number.isInteger(info[field])) throw new Error(`${file}: "${field}" must be a port number`);
+  }
+  if (typeof info.ip !== "string") throw new Error(`${file}: "ip" must be a string`);
+  const transport = info.transport ?? "tcp";
+  if (transport !== "tcp" && transport !== "ipc") throw new Error(`${file}: "transport" must be tcp or ipc`);
+  const key = typeof info.key === "string" ? info.key : "";
+  if (key === "") warn(`${file}: the key is empty: messages are not signed`);
+  try {
+    if ((statSync(file).mode & 0o077) !== 0) warn(`${file}: the connection file can be read by other users`);
+  } catch {
+    // already read above
+  }
+  return { ...(info as unknown as ConnectionInfo), transport, key, signature_scheme: typeof info.signature_scheme === "string" ? info.signature_scheme : "hmac-sha256" };
+}
+
+export function endpoint(info: ConnectionInfo, port: number): string {
+  return info.transport === "ipc" ? `ipc://${info.ip}-${port}` : `tcp://${info.ip}:${port}`;
+}

@@ -1,0 +1,48 @@
+"""Drives the installed greenlet-ts kernelspec with Debian's jupyter_client and prints JSON results.
+
+Usage: /usr/bin/python3 jupyter_client_session.py KERNEL_NAME
+"""
+import json
+import sys
+import threading
+import time
+
+from jupyter_client.manager import start_new_kernel
+
+
+def main(kernel_name):
+    results = {}
+    started = time.time()
+    km, kc = start_new_kernel(kernel_name=kernel_name, startup_timeout=60)
+    results["startup_seconds"] = time.time() - started
+    results["kernel_info"] = kc.kernel_info(reply=True)["content"]
+
+    def run(code, **kwargs):
+        outputs = []
+        reply = kc.execute_interactive(code, output_hook=lambda m: outputs.append({"type": m["msg_type"], "content": m["content"]}), timeout=30, **kwargs)
+        return {"reply": reply["content"], "outputs": [o for o in outputs if o["type"] != "status"]}
+
+    results["cells"] = [
+        run("1+1"),
+        run("console.log('hi'); console.error('err'); 'x'"),
+        run("null.x"),
+        run("display.html('<b>bold</b>'); const h = display('0%', { id: 'p' }); h!.update('100%')"),
+        run("let glet: Greenlet | null = greenlet(async () => { try { for (;;) await getcurrent().parent!.switch() } catch (e) { console.log('Got GreenletExit; quitting') } }); await glet.switch()"),
+        run("glet = null;"),
+    ]
+    # Interrupt a spinning cell with interrupt_request on the control channel.
+    threading.Timer(0.7, km.interrupt_kernel).start()
+    results["interrupted"] = run("while (true) {}")
+    results["after_interrupt"] = run("1 + 1")
+    results["complete"] = kc.complete("getcur", reply=True)["content"]
+    msg_id = kc.is_complete("function f() {")
+    results["is_complete"] = kc.get_shell_msg(timeout=10)["content"]
+    results["history"] = kc.history(hist_access_type="tail", n=3, reply=True)["content"]["history"]
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+    results["alive_after_shutdown"] = km.is_alive()
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
