@@ -34,6 +34,9 @@ export class KernelCore {
   readonly #queue: Message[] = [];
   #busy = false;
   readonly #handlers: HandlerTable;
+  /** Stream text waiting to be sent: consecutive writes of a cell become one message. */
+  #pendingStream: { parent: Partial<Header>; name: "stdout" | "stderr"; text: string } | undefined;
+  #flushScheduled = false;
 
   constructor(
     private readonly engine: CellEngine,
@@ -88,6 +91,7 @@ export class KernelCore {
 
   async #handle(request: Message): Promise<void> {
     const type = request.header.msg_type;
+    this.#flushStream();
     this.channels.publish(request.header, "status", { execution_state: "busy" });
     try {
       const handler = (this.#handlers as Record<string, Handler<keyof Requests> | undefined>)[type];
@@ -96,6 +100,7 @@ export class KernelCore {
         return;
       }
       const reply = await handler(request as never);
+      this.#flushStream();
       this.channels.reply(request, REPLY_TO[type as keyof Requests], reply as never);
     } catch (error) {
       this.log(`shell: ${type} failed: ${(error as Error)?.stack ?? String(error)}`);
@@ -136,13 +141,44 @@ export class KernelCore {
     }
   }
 
+  /**
+   * Writes are gathered into one stream message per run of writes of one
+   * cell to one stream, sent when something else is sent, at the end of the
+   * request, or on the next turn of the event loop: 10,000 console.log calls
+   * make a few messages, not 10,000.
+   */
+  #stream(parent: Partial<Header>, name: "stdout" | "stderr", text: string): void {
+    const pending = this.#pendingStream;
+    if (pending !== undefined && pending.parent === parent && pending.name === name) {
+      pending.text += text;
+    } else {
+      this.#flushStream();
+      this.#pendingStream = { parent, name, text };
+    }
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => {
+        this.#flushScheduled = false;
+        this.#flushStream();
+      });
+    }
+  }
+
+  #flushStream(): void {
+    const pending = this.#pendingStream;
+    if (pending === undefined) return;
+    this.#pendingStream = undefined;
+    this.channels.publish(pending.parent, "stream", { name: pending.name, text: pending.text });
+  }
+
   #broadcast(event: EngineEvent): void {
     const parent = this.#parents.get(event.cell);
     if (parent === undefined) return;
     const silent = parent.msg_type === "silent";
+    if (event.kind !== "stream") this.#flushStream();
     switch (event.kind) {
       case "stream":
-        if (!silent) this.channels.publish(parent, "stream", { name: event.name, text: event.text });
+        if (!silent) this.#stream(parent, event.name, event.text);
         break;
       case "display":
         this.channels.publish(parent, "display_data", { data: event.data, metadata: event.metadata, ...(event.displayId ? { transient: { display_id: event.displayId } } : {}) });

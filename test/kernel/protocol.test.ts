@@ -1,0 +1,75 @@
+import { KernelClient } from "../helpers/kernel-client.js";
+
+// Protocol-level tests with our own zeromq client against the kernel process.
+describe("the kernel's protocol", () => {
+  let client: KernelClient;
+  beforeAll(async () => {
+    client = new KernelClient();
+    await client.start();
+  }, 60000);
+  afterAll(() => client.close());
+
+  test("busy first and idle last around every request, execute_input, exact reply fields", async () => {
+    const { reply, iopub } = await client.execute("40 + 2");
+    expect(reply.header.msg_type).toBe("execute_reply");
+    expect(Object.keys(reply.content).sort()).toEqual(["execution_count", "payload", "status", "user_expressions"]);
+    const types = iopub.map((m) => (m.header.msg_type === "status" ? `status:${m.content.execution_state}` : m.header.msg_type));
+    expect(types).toEqual(["status:busy", "execute_input", "execute_result", "status:idle"]);
+    for (const m of [reply, ...iopub]) expect(m.header.version).toBe("5.3");
+    const info = await client.request("kernel_info_request", {});
+    expect(info.content.language_info.name).toBe("typescript");
+  });
+
+  test("forged and replayed messages are dropped; valid ones interleaved are answered", async () => {
+    const forged = client.frames("execute_request", { code: "globalThis.forged = true" });
+    forged.frames[1] = "0".repeat(64);
+    await client.sendRaw(forged.frames);
+    await client.sendRaw(["no delimiter here"]);
+    await client.sendRaw(["<IDS|MSG>", client.sign(["{", "{}", "{}", "{}"]), "{", "{}", "{}", "{}"]);
+    const valid = client.frames("execute_request", { code: "'valid'" });
+    await client.sendRaw(valid.frames);
+    await client.sendRaw(valid.frames); // the same signature again: a replay
+    const iopub = await client.iopubFor(valid.id);
+    expect(iopub.find((m) => m.header.msg_type === "execute_result")!.content.data["text/plain"]).toBe("'valid'");
+    const check = await client.execute("typeof (globalThis as any).forged");
+    expect(check.iopub.find((m) => m.header.msg_type === "execute_result")!.content.data["text/plain"]).toBe("'undefined'");
+    expect(client.replies.filter((m) => m.parent_header.msg_id === valid.id)).toHaveLength(1);
+    expect(client.stderr).toContain("bad signature");
+    expect(client.stderr).toContain("replayed signature");
+    expect(client.stderr).not.toContain(client.key);
+  });
+
+  test("10,000 printed lines arrive complete and in order", async () => {
+    const { iopub } = await client.execute("for (let i = 0; i < 10000; i++) console.log(`line ${i}`)");
+    const text = iopub.filter((m) => m.header.msg_type === "stream").map((m) => m.content.text).join("");
+    const lines = text.split("\n").filter(Boolean);
+    expect(lines).toHaveLength(10000);
+    expect(lines.every((line, i) => line === `line ${i}`)).toBe(true);
+  });
+
+  test("the heartbeat and interrupt_request on control work while a cell spins; state survives", async () => {
+    await client.execute("let survivor = 'kept'");
+    for (const loop of ["while (true) {}", "await (async () => { await null; while (true) {} })()", "const spin = greenlet(async () => { await getcurrent().parent!.switch(); while (true) {} }); await spin.switch(); await spin.switch()"]) {
+      const running = client.execute(loop);
+      await new Promise((r) => setTimeout(r, 300));
+      await client.hb.send("ping");
+      const [echo] = await client.hb.receive();
+      expect(echo!.toString()).toBe("ping");
+      const interrupt = await client.request("interrupt_request", {}, "control");
+      expect(interrupt.content).toEqual({ status: "ok" });
+      const { reply } = await running;
+      expect(reply.content).toMatchObject({ status: "error", ename: "Interrupted" });
+    }
+    const after = await client.execute("survivor");
+    expect(after.iopub.find((m) => m.header.msg_type === "execute_result")!.content.data["text/plain"]).toBe("'kept'");
+  });
+
+  test("stop_on_error aborts the execute requests queued behind a failed cell", async () => {
+    const failing = client.execute("await new Promise((r) => setTimeout(r, 200)); throw new Error('stop')");
+    const queued = client.execute("'never runs'");
+    expect((await failing).reply.content.status).toBe("error");
+    const { reply, iopub } = await queued;
+    expect(reply.content.status).toBe("aborted");
+    expect(iopub.some((m) => m.header.msg_type === "execute_result")).toBe(false);
+  });
+});
