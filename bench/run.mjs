@@ -1,7 +1,8 @@
 // `npm run bench`: measures greenlet-ts against its anchors in one run, prints
 // the tables, and rewrites them (with the SVG charts) in bench/README.md.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { barChart } from "./svg-chart.mjs";
@@ -128,6 +129,37 @@ function doctestSuite() {
   return lines.join("\n");
 }
 
+function kernelSuite() {
+  const prefix = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-bench-"));
+  const install = spawnSync(process.execPath, [path.join(path.dirname(here), "dist/cli/main.js"), "install", "--prefix", prefix, "--name", "greenlet-ts-bench"], { encoding: "utf8" });
+  if (install.status !== 0) throw new Error(install.stderr);
+  const env = { ...process.env, JUPYTER_PATH: path.join(prefix, "share", "jupyter"), PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+  const runs = [];
+  for (let i = 0; i < Math.max(3, Math.ceil(REPEATS / 2)); i++) {
+    const result = spawnSync(PYTHON, [path.join(here, "kernel_bench.py"), "greenlet-ts-bench", "python3"], { encoding: "utf8", env });
+    if (result.status !== 0) throw new Error(`bench/kernel_bench.py failed:\n${result.stderr}`);
+    runs.push(JSON.parse(result.stdout.trim().split("\n").pop()));
+  }
+  const pick = (side, key) => (runs.every((run) => run[side]) ? median(runs.map((run) => run[side][key])) : null);
+  const rows = [
+    ["start-up to the first kernel_info_reply", "s", "startup", "≤ 0.5×", 0.5],
+    ["execute `1+1`, round trip p50", "ms", "p50_ms", "≤ 1×", 1],
+    ["execute `1+1`, round trip p99", "ms", "p99_ms", "—", null],
+    ["10,000 printed lines delivered", "s", "lines_s", "≤ 2×", 2],
+    ["RSS after start-up", "MB", "rss_mb", "≤ 1×", 1],
+  ];
+  const lines = ["| measure | unit | greenlet-ts | ipykernel | ratio | target | met |", "|---|---|---|---|---|---|---|"];
+  for (const [label, unit, key, target, limit] of rows) {
+    const ours = pick("ours", key);
+    const theirs = pick("ipykernel", key);
+    const ratio = theirs === null ? null : ours / theirs;
+    lines.push(`| ${label} | ${unit} | ${format(ours)} | ${format(theirs)} | ${ratio === null ? "n/a" : `${ratio.toFixed(2)}×`} | ${target} | ${limit === null || ratio === null ? "n/a" : ratio <= limit ? "yes" : "no"} |`);
+  }
+  const complete = runs.every((run) => run.ours.lines_complete);
+  lines.push("", `All 10,000 lines arrived, in order, in every run: ${complete ? "yes" : "no"}.`);
+  return lines.join("\n");
+}
+
 const machine = `node ${process.version}, ${process.platform} ${process.arch}; median of ${REPEATS} interleaved runs; ${new Date().toISOString().slice(0, 10)}`;
 
 console.error("runtime: greenlet-ts vs Python greenlet");
@@ -154,3 +186,10 @@ console.error("doctest: greenlet-ts doctest vs Python's doctest");
 const doctestTable = doctestSuite();
 console.log(`\n## Doctest (${machine})\n\n${doctestTable}\n`);
 updateReadme("doctest", `_${machine}_\n\n${doctestTable}`);
+
+if (spawnSync(PYTHON, ["-c", "import jupyter_client, ipykernel"]).status === 0) {
+  console.error("kernel: greenlet-ts vs ipykernel through jupyter_client");
+  const kernelTable = kernelSuite();
+  console.log(`\n## Kernel (${machine})\n\n${kernelTable}\n`);
+  updateReadme("kernel", `_${machine}_\n\n${kernelTable}`);
+}

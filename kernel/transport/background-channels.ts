@@ -82,7 +82,11 @@ export interface BackgroundEvents {
 }
 
 export function startBackgroundChannels(info: ConnectionInfo, kernelInfo: unknown, session: string, zeromqPath: string, events: BackgroundEvents): Worker {
-  const worker = new Worker(THREAD, { eval: true, workerData: { info, kernelInfo, session, zeromq: zeromqPath } });
+  const worker = new Worker(THREAD, {
+    eval: true,
+    workerData: { info, kernelInfo, session, zeromq: zeromqPath },
+    resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2, codeRangeSizeMb: 4 },
+  });
   worker.on("message", (message: { kind: string; text?: string; request?: never }) => {
     if (message.kind === "shutdown") events.onShutdown(message.request!);
     else if (message.kind === "log") events.onLog(message.text!);

@@ -51,7 +51,12 @@ export class SigintGuard {
    * adds one breaks interrupts the same way.
    */
   constructor(private readonly onSigint: () => void) {
-    this.#worker = new Worker(PARKED_WORKER, { eval: true, workerData: { epoch: this.#epoch.buffer } });
+    // A parked thread needs almost no heap: small limits keep its isolate small.
+    this.#worker = new Worker(PARKED_WORKER, {
+      eval: true,
+      workerData: { epoch: this.#epoch.buffer },
+      resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 2 },
+    });
     let parked!: () => void;
     this.ready = new Promise((resolve) => (parked = resolve));
     this.#worker.on("message", (message: { kind: string; epoch?: number }) => {
