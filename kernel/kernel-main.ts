@@ -82,14 +82,23 @@ export async function runKernel(connectionFile: string): Promise<void> {
     onShutdown: (request) => {
       void iopubOut.flush().then(() => {
         background.postMessage({ kind: "shutdown-ready", request, content: { status: "ok", restart: Boolean(request.content?.restart) } });
-        background.once("message", () => process.exit(0));
-        setTimeout(() => process.exit(0), 1000).unref();
+        // Once the reply is out: every socket closed by the thread that owns it, then exit.
+        background.once("message", () => {
+          background.postMessage({ kind: "close" });
+          background.once("exit", () => exit());
+        });
+        setTimeout(() => exit(), 2000).unref();
       });
     },
   });
 
+  const exit = (): void => {
+    for (const socket of [shell, stdin, iopub]) socket.close();
+    process.exit(0);
+  };
   channels.publish({}, "status", { execution_state: "starting" });
   let dropped = 0;
+  // A closed socket ends this loop (at exit).
   for await (const frames of shell) {
     let request: Message;
     try {

@@ -6,6 +6,8 @@ interface Entry {
   session: number;
   line: number;
   input: string;
+  /** The text/plain of the cell's result, if it had one. */
+  output?: string | null;
 }
 
 /**
@@ -38,8 +40,8 @@ export class History {
     this.session = Math.max(0, ...this.#entries.map((e) => e.session)) + 1;
   }
 
-  add(line: number, input: string): void {
-    this.#entries.push({ session: this.session, line, input });
+  add(line: number, input: string, output: string | null = null): void {
+    this.#entries.push({ session: this.session, line, input, output });
     const keep = this.#entries.slice(-10_000);
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
@@ -52,8 +54,18 @@ export class History {
   }
 
   /** history_request: tail, range (negative session = relative to this one) and search (glob pattern). */
-  query(request: HistoryRequest): Array<[number, number, string]> {
+  query(request: HistoryRequest): Array<[number, number, string] | [number, number, [string, string | null]]> {
+    // With output, each row's third item is [input, output], as ipykernel answers.
     const rows = this.#entries.map((e): [number, number, string] => [e.session, e.line, e.input]);
+    const withOutput = (found: Array<[number, number, string]>): Array<[number, number, string] | [number, number, [string, string | null]]> =>
+      request.output ? found.map(([s, l]) => {
+        const entry = this.#entries.find((e) => e.session === s && e.line === l)!;
+        return [s, l, [entry.input, entry.output ?? null]];
+      }) : found;
+    return withOutput(this.#select(rows, request));
+  }
+
+  #select(rows: Array<[number, number, string]>, request: HistoryRequest): Array<[number, number, string]> {
     switch (request.hist_access_type) {
       case "tail":
         return rows.slice(-(request.n ?? 10));

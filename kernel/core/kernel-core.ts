@@ -118,7 +118,10 @@ export class KernelCore {
     const cell = this.engine.executionCount + 1;
     this.#parents.set(cell, silent ? { ...request.header, msg_type: "silent" } : request.header);
     const outcome = await this.engine.execute(code, { filename: `[${count}]` });
-    if (store_history) this.history.add(count, code);
+    if (store_history) {
+      const plain = outcome.status === "ok" ? outcome.data?.["text/plain"] : undefined;
+      this.history.add(count, code, typeof plain === "string" ? plain : null);
+    }
     if (outcome.status === "ok") {
       return { status: "ok", execution_count: count, user_expressions: {}, payload: [] };
     }

@@ -20,14 +20,17 @@ const sign = (parts) => { if (!algorithm) return ""; const h = createHmac(algori
 const seen = new Set();
 const endpoint = (port) => info.transport === "ipc" ? "ipc://" + info.ip + "-" + port : "tcp://" + info.ip + ":" + port;
 
+const sockets = [];
 async function heartbeat() {
   const socket = new zmq.Reply();
+  sockets.push(socket);
   await socket.bind(endpoint(info.hb_port));
   for await (const frames of socket) await socket.send(frames);
 }
 
 async function control() {
   const socket = new zmq.Router();
+  sockets.push(socket);
   await socket.bind(endpoint(info.control_port));
   let tail = Promise.resolve();
   const send = (frames) => (tail = tail.then(() => socket.send(frames)).catch(() => undefined));
@@ -38,6 +41,8 @@ async function control() {
   };
   parentPort.on("message", (message) => {
     if (message.kind === "shutdown-ready") reply(message.request, "shutdown_reply", message.content).then(() => parentPort.postMessage({ kind: "shutdown-replied" }));
+    // Sockets closed here, by their own thread, before the process exits.
+    if (message.kind === "close") tail.then(() => { for (const s of sockets) s.close(); parentPort.close(); });
   });
   for await (const frames of socket) {
     let request;
@@ -71,8 +76,8 @@ async function control() {
     }
   }
 }
-heartbeat();
-control();
+heartbeat().catch(() => undefined);
+control().catch(() => undefined);
 parentPort.postMessage({ kind: "ready" });
 `;
 
