@@ -65,7 +65,17 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const shellOut = new SendQueue((frames) => shell.send(frames), onSendError);
   const iopubOut = new SendQueue((frames) => iopub.send(frames), onSendError);
 
+  const stdinOut = new SendQueue((frames) => stdin.send(frames), onSendError);
+  const waitingInput = new Map<string, (value: string) => void>();
   const channels = {
+    input(request: Message, prompt: string, password: boolean): Promise<string> {
+      // The input_reply names the input_request as its parent.
+      const header = wire.header("input_request");
+      return new Promise<string>((resolve) => {
+        waitingInput.set(header.msg_id, resolve);
+        void stdinOut.push(wire.serialize({ identities: request.identities, header, parent_header: request.header, metadata: {}, content: { prompt, password }, buffers: [] }));
+      });
+    },
     reply<K extends keyof Replies>(request: Message, msgType: K, content: Replies[K]): void {
       void shellOut.push(wire.serialize({ identities: request.identities, header: wire.header(msgType), parent_header: request.header, metadata: {}, content: content as never, buffers: [] }));
     },
@@ -74,8 +84,44 @@ export async function runKernel(connectionFile: string): Promise<void> {
     },
   };
   const history = new History(path.join(jupyterDataDir(), "greenlet-ts", "history.json"), log);
-  const engine = new Session({ interrupts: true });
-  const core = new KernelCore(engine, channels as never, kernelInfo(), history, log);
+  let core: KernelCore | undefined;
+  const engine = new Session({
+    interrupts: true,
+    globals: {
+      input: (prompt?: string) => core!.input(prompt ?? "", false),
+      prompt: (message?: string) => core!.input(message ?? "", false),
+      password: (prompt?: string) => core!.input(prompt ?? "", true),
+    },
+    declarations: [
+      "/** Asks the frontend for a line of input (Jupyter's input_request). */",
+      "function input(prompt?: string): Promise<string>;",
+      "/** The browser's prompt(), asynchronous here: the kernel waits for the frontend's answer. */",
+      "function prompt(message?: string): Promise<string>;",
+      "/** Like input(), with the typing hidden. */",
+      "function password(prompt?: string): Promise<string>;",
+    ].join("\n"),
+  });
+  core = new KernelCore(engine, channels as never, kernelInfo(), history, log);
+  // input_reply messages, matched to the input() waiting for them by parent.
+  void (async () => {
+    for await (const frames of stdin) {
+      try {
+        const reply = wire.parse(frames);
+        if (reply.header.msg_type !== "input_reply") continue;
+        // Matched by parent when the client sets it; jupyter_client's input() does not,
+        // so otherwise it answers the oldest input still waiting, as ipykernel assumes.
+        let key = String(reply.parent_header.msg_id ?? "");
+        if (!waitingInput.has(key)) key = waitingInput.keys().next().value ?? "";
+        const waiting = waitingInput.get(key);
+        if (waiting !== undefined) {
+          waitingInput.delete(key);
+          waiting(String((reply.content as { value?: unknown }).value ?? ""));
+        }
+      } catch (error) {
+        log(`stdin: dropped a message (${error instanceof WireError ? error.message : String(error)})`);
+      }
+    }
+  })();
 
   const background = startBackgroundChannels(info, kernelInfo(), wire.session, require.resolve("zeromq"), {
     onLog: log,

@@ -16,6 +16,8 @@ export interface CellEngine {
 export interface Channels {
   reply<K extends keyof Replies>(request: Message, msgType: K, content: Replies[K]): void;
   publish<K extends keyof Broadcasts>(parent: Partial<Header>, msgType: K, content: Broadcasts[K]): void;
+  /** Sends input_request on stdin to the client that sent `request`; resolves with its input_reply's value. */
+  input(request: Message, prompt: string, password: boolean): Promise<string>;
 }
 
 type Handler<K extends keyof Requests> = (request: Message<K, Requests[K]>) => Promise<ReplyOf<K>> | ReplyOf<K>;
@@ -37,6 +39,8 @@ export class KernelCore {
   /** Stream text waiting to be sent: consecutive writes of a cell become one message. */
   #pendingStream: { parent: Partial<Header>; name: "stdout" | "stderr"; text: string } | undefined;
   #flushScheduled = false;
+  /** The execute request running now: input() asks its client. */
+  #executing: Message<"execute_request", Requests["execute_request"]> | undefined;
 
   constructor(
     private readonly engine: CellEngine,
@@ -117,17 +121,53 @@ export class KernelCore {
     if (!silent) this.channels.publish(request.header, "execute_input", { code, execution_count: count });
     const cell = this.engine.executionCount + 1;
     this.#parents.set(cell, silent ? { ...request.header, msg_type: "silent" } : request.header);
-    const outcome = await this.engine.execute(code, { filename: `[${count}]` });
+    this.#executing = request;
+    let outcome: CellOutcome;
+    try {
+      outcome = await this.engine.execute(code, { filename: `[${count}]` });
+    } finally {
+      this.#executing = undefined;
+    }
+    const userExpressions = outcome.status === "ok" ? await this.#userExpressions(request.content.user_expressions ?? {}) : {};
     if (store_history) {
       const plain = outcome.status === "ok" ? outcome.data?.["text/plain"] : undefined;
       this.history.add(count, code, typeof plain === "string" ? plain : null);
     }
     if (outcome.status === "ok") {
-      return { status: "ok", execution_count: count, user_expressions: {}, payload: [] };
+      return { status: "ok", execution_count: count, user_expressions: userExpressions, payload: [] };
     }
     if (stop_on_error) this.#abortQueued();
     const { ename, evalue, traceback } = outcome.error;
     return { status: "error", ename, evalue, traceback, execution_count: count };
+  }
+
+  /**
+   * `await input(prompt)` in a cell: an input_request on stdin to the client
+   * of the running execute request, if it allows stdin; a clear error otherwise.
+   */
+  async input(prompt = "", password = false): Promise<string> {
+    const request = this.#executing;
+    if (request === undefined) throw new Error("input() can only be called while a cell runs");
+    if (request.content.allow_stdin === false) {
+      throw new Error("input() is not available: the frontend that sent this cell does not accept input (allow_stdin is false)");
+    }
+    this.#flushStream();
+    return this.channels.input(request as unknown as Message, String(prompt), password);
+  }
+
+  /** Each user expression evaluated after the cell, quietly: its MIME bundle, or its error. */
+  async #userExpressions(expressions: Record<string, string>): Promise<Record<string, unknown>> {
+    const results: Record<string, unknown> = {};
+    for (const [name, expression] of Object.entries(expressions)) {
+      const cell = this.engine.executionCount + 1;
+      this.#parents.set(cell, { msg_type: "silent" });
+      const outcome = await this.engine.execute(String(expression), { filename: `user_expressions.${name}` });
+      results[name] =
+        outcome.status === "ok"
+          ? { status: "ok", data: outcome.data ?? { "text/plain": "undefined" }, metadata: {} }
+          : { status: "error", ename: outcome.error.ename, evalue: outcome.error.evalue, traceback: outcome.error.traceback };
+    }
+    return results;
   }
 
   /** After a failed cell, the execute requests already waiting are aborted, as ipykernel 6 does. */

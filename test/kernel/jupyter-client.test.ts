@@ -45,9 +45,16 @@ describe("the kernel under jupyter_client", () => {
     expect(r.interrupted.reply).toMatchObject({ status: "error", ename: "Interrupted" });
     expect(r.after_interrupt.reply).toMatchObject({ status: "ok" });
     expect(r.after_interrupt.outputs[1].content.data["text/plain"]).toBe("2");
+    expect(r.prompt).toEqual({ prompt: "Name? ", password: false });
+    expect(r.input.outputs.find((o: any) => o.type === "execute_result").content.data["text/plain"]).toBe("'hello Ada'");
+    expect(r.no_stdin.reply).toMatchObject({ status: "error", evalue: "input() is not available: the frontend that sent this cell does not accept input (allow_stdin is false)" });
+    expect(r.user_expressions.reply.user_expressions).toEqual({
+      double: { status: "ok", data: { "text/plain": "40" }, metadata: {} },
+      bad: { status: "error", ename: "ReferenceError", evalue: "nope is not defined", traceback: ["ReferenceError: nope is not defined", "    at user_expressions.bad:1:1"] },
+    });
     expect(r.complete).toMatchObject({ status: "ok", matches: ["getcurrent"], cursor_start: 0, cursor_end: 6 });
     expect(r.is_complete).toEqual({ status: "incomplete", indent: "  " });
-    expect(r.history.map((h: [number, number, string]) => h[2])).toEqual(["glet = null;", "while (true) {}", "1 + 1"]);
+    expect(r.history.map((h: [number, number, string]) => h[2])).toEqual(["const name = await input('Name? '); `hello ${name}`", "await input('x')", "const z = 20"]);
     expect(r.alive_after_shutdown).toBe(false);
   });
 });

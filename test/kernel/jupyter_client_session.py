@@ -34,6 +34,9 @@ def main(kernel_name):
     threading.Timer(0.7, km.interrupt_kernel).start()
     results["interrupted"] = run("while (true) {}")
     results["after_interrupt"] = run("1 + 1")
+    results["input"] = run("const name = await input('Name? '); `hello ${name}`", allow_stdin=True, stdin_hook=lambda m: (results.__setitem__("prompt", m["content"]), kc.input("Ada")))
+    results["no_stdin"] = run("await input('x')", allow_stdin=False)
+    results["user_expressions"] = run("const z = 20", user_expressions={"double": "z * 2", "bad": "nope()"})
     results["complete"] = kc.complete("getcur", reply=True)["content"]
     msg_id = kc.is_complete("function f() {")
     results["is_complete"] = kc.get_shell_msg(timeout=10)["content"]
