@@ -139,7 +139,11 @@ export function replTransform(js: string): ReplScript {
     edits.unshift({ start: 0, end: 0, text: `${vars}(async () => { ${exports}` });
   }
   const edited = applyEdits(js, edits);
-  const code = topLevelAwait ? `${edited.code}\n})()` : edited.code;
+  // A cell that ends with a declaration has no value, as in the Node REPL
+  // (swc may leave helper assignments before it, which would otherwise be the completion value).
+  const last = body[body.length - 1];
+  const endsWithDeclaration = last !== undefined && /Declaration$/.test(last.type) && last.type !== "ExportDefaultDeclaration";
+  const code = topLevelAwait ? `${edited.code}\n})()` : endsWithDeclaration ? `${edited.code}\n;undefined` : edited.code;
   return { code, toInput: edited.toInput, topLevelAwait };
 }
 
