@@ -91,6 +91,8 @@ export async function runKernel(connectionFile: string): Promise<void> {
       input: (prompt?: string) => core!.input(prompt ?? "", false),
       prompt: (message?: string) => core!.input(message ?? "", false),
       password: (prompt?: string) => core!.input(prompt ?? "", true),
+      registerCommTarget: (name: string, handler: never) => core!.comms.registerTarget(name, handler),
+      openComm: (target: string, data?: unknown) => core!.comms.open(target, data),
     },
     declarations: [
       "/** Asks the frontend for a line of input (Jupyter's input_request). */",
@@ -99,6 +101,11 @@ export async function runKernel(connectionFile: string): Promise<void> {
       "function prompt(message?: string): Promise<string>;",
       "/** Like input(), with the typing hidden. */",
       "function password(prompt?: string): Promise<string>;",
+      "interface Comm { readonly commId: string; readonly targetName: string; onMsg?: (msg: { data: any; buffers: Uint8Array[] }) => void; onClose?: (msg: { data: any }) => void; send(data?: unknown): void; close(data?: unknown): void }",
+      "/** Handles the comms the frontend opens for `name` (a widget's target). */",
+      "function registerCommTarget(name: string, handler: (comm: Comm, openMsg: { data: any }) => void): void;",
+      "/** Opens a comm to the frontend's target. */",
+      "function openComm(target: string, data?: unknown): Comm;",
     ].join("\n"),
   });
   core = new KernelCore(engine, channels as never, kernelInfo(), history, log);

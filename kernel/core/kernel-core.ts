@@ -1,5 +1,6 @@
 import type { CellOutcome, Completeness, Completions, EngineEvent, EngineListener, ExecuteOptions, Inspection } from "../../runtime/engine/index.js";
-import { REPLY_TO, type Broadcasts, type Header, type Message, type ReplyOf, type Replies, type Requests } from "../protocol/messages.js";
+import { REPLY_TO, type Broadcasts, type Header, type Message, type Notifications, type ReplyOf, type Replies, type Requests } from "../protocol/messages.js";
+import { CommRegistry } from "./comms.js";
 import type { History } from "./history.js";
 
 /** The engine behind the kernel: the one small interface the protocol core uses. */
@@ -41,6 +42,10 @@ export class KernelCore {
   #flushScheduled = false;
   /** The execute request running now: input() asks its client. */
   #executing: Message<"execute_request", Requests["execute_request"]> | undefined;
+  /** The request being handled: the parent of comm messages sent meanwhile. */
+  #handling: Partial<Header> = {};
+  readonly comms: CommRegistry;
+  readonly #notifications: { [K in keyof Notifications]: (request: Message<K, Notifications[K]>) => void };
 
   constructor(
     private readonly engine: CellEngine,
@@ -50,6 +55,19 @@ export class KernelCore {
     private readonly log: (text: string) => void,
   ) {
     engine.on((event) => this.#broadcast(event));
+    this.comms = new CommRegistry(
+      {
+        open: (comm_id, target_name, data) => this.channels.publish(this.#handling, "comm_open", { comm_id, target_name, data }),
+        message: (comm_id, data) => this.channels.publish(this.#handling, "comm_msg", { comm_id, data }),
+        close: (comm_id, data) => this.channels.publish(this.#handling, "comm_close", { comm_id, data }),
+      },
+      log,
+    );
+    this.#notifications = {
+      comm_open: ({ content }) => this.comms.opened(String(content.comm_id), String(content.target_name), content.data ?? {}),
+      comm_msg: ({ content, buffers }) => this.comms.received(String(content.comm_id), content.data ?? {}, buffers),
+      comm_close: ({ content }) => this.comms.closedByFrontend(String(content.comm_id), content.data ?? {}),
+    };
     this.#handlers = {
       kernel_info_request: () => this.kernelInfo,
       execute_request: (request) => this.#execute(request),
@@ -72,7 +90,7 @@ export class KernelCore {
         return answer.status === "incomplete" ? { status: "incomplete", indent: answer.indent } : { status: answer.status };
       },
       history_request: ({ content }) => ({ status: "ok", history: this.history.query(content) }),
-      comm_info_request: () => ({ status: "ok", comms: {} }),
+      comm_info_request: ({ content }) => ({ status: "ok", comms: this.comms.info(content.target_name) }),
     };
   }
 
@@ -96,8 +114,14 @@ export class KernelCore {
   async #handle(request: Message): Promise<void> {
     const type = request.header.msg_type;
     this.#flushStream();
+    this.#handling = request.header;
     this.channels.publish(request.header, "status", { execution_state: "busy" });
     try {
+      const notification = (this.#notifications as unknown as Record<string, ((request: Message) => void) | undefined>)[type];
+      if (notification !== undefined) {
+        notification(request);
+        return;
+      }
       const handler = (this.#handlers as Record<string, Handler<keyof Requests> | undefined>)[type];
       if (handler === undefined) {
         this.log(`shell: no handler for ${type}`);

@@ -118,6 +118,16 @@ export interface Broadcasts {
   execute_result: { execution_count: number; data: MimeBundle; metadata: Record<string, unknown> };
   error: { ename: string; evalue: string; traceback: string[] };
   clear_output: { wait: boolean };
+  comm_open: { comm_id: string; target_name: string; data: unknown };
+  comm_msg: { comm_id: string; data: unknown };
+  comm_close: { comm_id: string; data: unknown };
+}
+
+/** Shell messages that get no reply. */
+export interface Notifications {
+  comm_open: { comm_id: string; target_name: string; data?: unknown };
+  comm_msg: { comm_id: string; data?: unknown };
+  comm_close: { comm_id: string; data?: unknown };
 }
 
 export function isRequest(type: string): type is keyof Requests {

@@ -73,3 +73,43 @@ describe("the kernel's protocol", () => {
     expect(iopub.some((m) => m.header.msg_type === "execute_result")).toBe(false);
   });
 });
+
+describe("comms", () => {
+  let client: KernelClient;
+  beforeAll(async () => {
+    client = new KernelClient();
+    await client.start();
+  }, 60000);
+  afterAll(() => client.close());
+
+  test("a widget-style round trip: the frontend opens a comm on a target a cell registered, messages go both ways, comm_info lists it", async () => {
+    await client.execute("registerCommTarget('counter', (comm, open) => { let count = open.data.start; comm.onMsg = (msg) => { count += msg.data.add; comm.send({ count }); }; comm.onClose = () => console.log('closed at', count); })");
+    const open = client.frames("comm_open", { comm_id: "c1", target_name: "counter", data: { start: 10 } });
+    await client.sendRaw(open.frames);
+    await client.iopubFor(open.id);
+    const message = client.frames("comm_msg", { comm_id: "c1", data: { add: 5 } });
+    await client.sendRaw(message.frames);
+    const fromKernel = (await client.iopubFor(message.id)).find((m) => m.header.msg_type === "comm_msg")!;
+    expect(fromKernel.content).toEqual({ comm_id: "c1", data: { count: 15 } });
+    const info = await client.request("comm_info_request", { target_name: "counter" });
+    expect(info.content).toEqual({ status: "ok", comms: { c1: { target_name: "counter" } } });
+    const close = client.frames("comm_close", { comm_id: "c1", data: {} });
+    await client.sendRaw(close.frames);
+    await client.iopubFor(close.id);
+    expect((await client.request("comm_info_request", {})).content.comms).toEqual({});
+  });
+
+  test("a cell opens a comm; a comm_open for an unknown target is closed at once", async () => {
+    const { iopub } = await client.execute("const c = openComm('frontend.target', { hello: 1 }); c.send({ more: 2 }); c.close(); c.commId.length");
+    const kinds = iopub.filter((m) => m.header.msg_type.startsWith("comm_")).map((m) => [m.header.msg_type, m.content.target_name ?? null, m.content.data]);
+    expect(kinds).toEqual([
+      ["comm_open", "frontend.target", { hello: 1 }],
+      ["comm_msg", null, { more: 2 }],
+      ["comm_close", null, {}],
+    ]);
+    const unknown = client.frames("comm_open", { comm_id: "c2", target_name: "nobody", data: {} });
+    await client.sendRaw(unknown.frames);
+    const reply = (await client.iopubFor(unknown.id)).find((m) => m.header.msg_type === "comm_close");
+    expect(reply?.content.comm_id).toBe("c2");
+  });
+});
