@@ -42,6 +42,9 @@ export class KernelClient {
   readonly #replies = new Map<string, (msg: Msg) => void>();
   readonly replies: Msg[] = [];
 
+  /** `dataDir`: the Jupyter data directory (history lives there); a new one by default. */
+  constructor(private readonly dataDir?: string) {}
+
   async start(): Promise<void> {
     const ports = { shell_port: await freePort(), iopub_port: await freePort(), stdin_port: await freePort(), control_port: await freePort(), hb_port: await freePort() };
     const dir = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-kernel-"));
@@ -49,7 +52,7 @@ export class KernelClient {
     writeFileSync(file, JSON.stringify({ ...ports, ip: "127.0.0.1", transport: "tcp", key: this.key, signature_scheme: "hmac-sha256" }), { mode: 0o600 });
     this.kernel = spawn(process.execPath, ["--expose-gc", path.join(ROOT, "dist/cli/main.js"), "kernel", "-f", file], {
       stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, JUPYTER_DATA_DIR: path.join(dir, "data") },
+      env: { ...process.env, JUPYTER_DATA_DIR: this.dataDir ?? path.join(dir, "data") },
     });
     this.kernel.stderr!.setEncoding("utf8").on("data", (chunk: string) => (this.stderr += chunk));
     const at = (port: number): string => `tcp://127.0.0.1:${port}`;

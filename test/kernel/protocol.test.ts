@@ -113,3 +113,44 @@ describe("comms", () => {
     expect(reply?.content.comm_id).toBe("c2");
   });
 });
+
+describe("signals and restarts", () => {
+  test("SIGINT sent to the kernel process interrupts a spinning cell, as interrupt_mode signal would", async () => {
+    const client = new KernelClient();
+    await client.start();
+    try {
+      const running = client.execute("while (true) {}");
+      await new Promise((r) => setTimeout(r, 300));
+      client.kernel.kill("SIGINT");
+      expect((await running).reply.content).toMatchObject({ status: "error", ename: "Interrupted" });
+      const after = await client.execute("1 + 1");
+      expect(after.reply.content.status).toBe("ok");
+    } finally {
+      await client.close();
+    }
+  });
+
+  test("history is kept across kernel restarts, in the Jupyter data directory", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-history-"));
+    const first = new KernelClient(dataDir);
+    await first.start();
+    await first.execute("const fromFirstRun = 1");
+    await first.close();
+    const second = new KernelClient(dataDir);
+    await second.start();
+    try {
+      await second.execute("'second run'");
+      const tail = await second.request("history_request", { hist_access_type: "tail", n: 2, output: false, raw: true });
+      expect(tail.content.history.map((h: [number, number, string]) => h[2])).toEqual(["const fromFirstRun = 1", "'second run'"]);
+      const previous = await second.request("history_request", { hist_access_type: "range", session: -1, start: 1, stop: 10, output: false, raw: true });
+      expect(previous.content.history).toEqual([[1, 1, "const fromFirstRun = 1"]]);
+      const search = await second.request("history_request", { hist_access_type: "search", pattern: "*second*", output: false, raw: true });
+      expect(search.content.history.map((h: [number, number, string]) => h[2])).toEqual(["'second run'"]);
+    } finally {
+      await second.close();
+    }
+  });
+});
