@@ -3,7 +3,6 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import * as zmq from "zeromq";
-import { Session } from "../runtime/engine/index.js";
 import { History } from "./core/history.js";
 import { KernelCore } from "./core/kernel-core.js";
 import { PROTOCOL_VERSION, type Message, type Replies } from "./protocol/messages.js";
@@ -83,53 +82,6 @@ export async function runKernel(connectionFile: string): Promise<void> {
       void iopubOut.push(wire.serialize({ identities: [Buffer.from(msgType)], header: wire.header(msgType), parent_header: parent, metadata: {}, content: content as never, buffers: [] }));
     },
   };
-  const history = new History(path.join(jupyterDataDir(), "greenlet-ts", "history.json"), log);
-  let core: KernelCore | undefined;
-  const engine = new Session({
-    interrupts: true,
-    globals: {
-      input: (prompt?: string) => core!.input(prompt ?? "", false),
-      prompt: (message?: string) => core!.input(message ?? "", false),
-      password: (prompt?: string) => core!.input(prompt ?? "", true),
-      registerCommTarget: (name: string, handler: never) => core!.comms.registerTarget(name, handler),
-      openComm: (target: string, data?: unknown) => core!.comms.open(target, data),
-    },
-    declarations: [
-      "/** Asks the frontend for a line of input (Jupyter's input_request). */",
-      "function input(prompt?: string): Promise<string>;",
-      "/** The browser's prompt(), asynchronous here: the kernel waits for the frontend's answer. */",
-      "function prompt(message?: string): Promise<string>;",
-      "/** Like input(), with the typing hidden. */",
-      "function password(prompt?: string): Promise<string>;",
-      "interface Comm { readonly commId: string; readonly targetName: string; onMsg?: (msg: { data: any; buffers: Uint8Array[] }) => void; onClose?: (msg: { data: any }) => void; send(data?: unknown): void; close(data?: unknown): void }",
-      "/** Handles the comms the frontend opens for `name` (a widget's target). */",
-      "function registerCommTarget(name: string, handler: (comm: Comm, openMsg: { data: any }) => void): void;",
-      "/** Opens a comm to the frontend's target. */",
-      "function openComm(target: string, data?: unknown): Comm;",
-    ].join("\n"),
-  });
-  core = new KernelCore(engine, channels as never, kernelInfo(), history, log);
-  // input_reply messages, matched to the input() waiting for them by parent.
-  void (async () => {
-    for await (const frames of stdin) {
-      try {
-        const reply = wire.parse(frames);
-        if (reply.header.msg_type !== "input_reply") continue;
-        // Matched by parent when the client sets it; jupyter_client's input() does not,
-        // so otherwise it answers the oldest input still waiting, as ipykernel assumes.
-        let key = String(reply.parent_header.msg_id ?? "");
-        if (!waitingInput.has(key)) key = waitingInput.keys().next().value ?? "";
-        const waiting = waitingInput.get(key);
-        if (waiting !== undefined) {
-          waitingInput.delete(key);
-          waiting(String((reply.content as { value?: unknown }).value ?? ""));
-        }
-      } catch (error) {
-        log(`stdin: dropped a message (${error instanceof WireError ? error.message : String(error)})`);
-      }
-    }
-  })();
-
   const background = startBackgroundChannels(info, kernelInfo(), wire.session, require.resolve("zeromq"), {
     onLog: log,
     onShutdown: (request) => {
@@ -143,6 +95,67 @@ export async function runKernel(connectionFile: string): Promise<void> {
         setTimeout(() => exit(), 2000).unref();
       });
     },
+  });
+
+  // The engine (and its modules) load after the sockets are up: a client's
+  // first kernel_info_request is answered before that, from here.
+  let core: KernelCore | undefined;
+  const early: Message[] = [];
+  const info_ = kernelInfo();
+  const startEngine = async (): Promise<void> => {
+    const history = new History(path.join(jupyterDataDir(), "greenlet-ts", "history.json"), log);
+    const { Session } = await import("../runtime/engine/index.js");
+    const engine = new Session({
+      interrupts: true,
+      globals: {
+        input: (prompt?: string) => core!.input(prompt ?? "", false),
+        prompt: (message?: string) => core!.input(message ?? "", false),
+        password: (prompt?: string) => core!.input(prompt ?? "", true),
+        registerCommTarget: (name: string, handler: never) => core!.comms.registerTarget(name, handler),
+        openComm: (target: string, data?: unknown) => core!.comms.open(target, data),
+      },
+      declarations: [
+        "/** Asks the frontend for a line of input (Jupyter's input_request). */",
+        "function input(prompt?: string): Promise<string>;",
+        "/** The browser's prompt(), asynchronous here: the kernel waits for the frontend's answer. */",
+        "function prompt(message?: string): Promise<string>;",
+        "/** Like input(), with the typing hidden. */",
+        "function password(prompt?: string): Promise<string>;",
+        "interface Comm { readonly commId: string; readonly targetName: string; onMsg?: (msg: { data: any; buffers: Uint8Array[] }) => void; onClose?: (msg: { data: any }) => void; send(data?: unknown): void; close(data?: unknown): void }",
+        "/** Handles the comms the frontend opens for `name` (a widget's target). */",
+        "function registerCommTarget(name: string, handler: (comm: Comm, openMsg: { data: any }) => void): void;",
+        "/** Opens a comm to the frontend's target. */",
+        "function openComm(target: string, data?: unknown): Comm;",
+      ].join("\n"),
+    });
+    core = new KernelCore(engine, channels as never, info_, history, log);
+    for (const request of early.splice(0)) core.receive(request);
+    // input_reply messages, matched to the input() waiting for them by parent.
+    void (async () => {
+      for await (const frames of stdin) {
+        try {
+          const reply = wire.parse(frames);
+          if (reply.header.msg_type !== "input_reply") continue;
+          // Matched by parent when the client sets it; jupyter_client's input() does not,
+          // so otherwise it answers the oldest input still waiting, as ipykernel assumes.
+          let key = String(reply.parent_header.msg_id ?? "");
+          if (!waitingInput.has(key)) key = waitingInput.keys().next().value ?? "";
+          const waiting = waitingInput.get(key);
+          if (waiting !== undefined) {
+            waitingInput.delete(key);
+            waiting(String((reply.content as { value?: unknown }).value ?? ""));
+          }
+        } catch (error) {
+          log(`stdin: dropped a message (${error instanceof WireError ? error.message : String(error)})`);
+        }
+      }
+    })();
+  };
+  setImmediate(() => {
+    startEngine().catch((error: unknown) => {
+      log(`the engine failed to start: ${(error as Error)?.stack ?? String(error)}`);
+      process.exit(1);
+    });
   });
 
   const exit = (): void => {
@@ -161,6 +174,14 @@ export async function runKernel(connectionFile: string): Promise<void> {
       if (dropped++ < 100 || dropped % 1000 === 0) log(`shell: dropped a message (${error instanceof WireError ? error.message : String(error)})`);
       continue;
     }
-    core.receive(request);
+    if (core !== undefined) {
+      core.receive(request);
+    } else if (request.header.msg_type === "kernel_info_request") {
+      channels.publish(request.header, "status", { execution_state: "busy" });
+      channels.reply(request, "kernel_info_reply", info_);
+      channels.publish(request.header, "status", { execution_state: "idle" });
+    } else {
+      early.push(request);
+    }
   }
 }

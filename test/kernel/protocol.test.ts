@@ -18,6 +18,13 @@ describe("the kernel's protocol", () => {
     for (const m of [reply, ...iopub]) expect(m.header.version).toBe("5.3");
     const info = await client.request("kernel_info_request", {});
     expect(info.content.language_info.name).toBe("typescript");
+    const onControl = await client.request("kernel_info_request", {}, "control");
+    expect(onControl.content).toEqual(info.content);
+    const completion = await client.request("complete_request", { code: "'é' + getcur", cursor_pos: 12 });
+    expect(completion.content).toMatchObject({ status: "ok", matches: ["getcurrent"], cursor_start: 6, cursor_end: 12 });
+    const inspection = await client.request("inspect_request", { code: "getcurrent", cursor_pos: 3, detail_level: 0 });
+    expect(inspection.content.found).toBe(true);
+    expect(inspection.content.data["text/plain"]).toContain("getcurrent(): Greenlet");
   });
 
   test("forged and replayed messages are dropped; valid ones interleaved are answered", async () => {
