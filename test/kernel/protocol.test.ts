@@ -24,7 +24,7 @@ describe("the kernel's protocol", () => {
     expect(completion.content).toMatchObject({ status: "ok", matches: ["getcurrent"], cursor_start: 6, cursor_end: 12 });
     const inspection = await client.request("inspect_request", { code: "getcurrent", cursor_pos: 3, detail_level: 0 });
     expect(inspection.content.found).toBe(true);
-    expect(inspection.content.data["text/plain"]).toContain("getcurrent(): Greenlet");
+    expect(inspection.content.data["text/plain"]).toContain("const getcurrent: () => Greenlet");
   });
 
   test("forged and replayed messages are dropped; valid ones interleaved are answered", async () => {
