@@ -4,7 +4,7 @@ import { DocTestUsageError, OPTION_NAMES, type DocFile, type OptionFlags, type O
 import { findFiles } from "./files.js";
 import { parseMarkdown } from "./parser.js";
 import { runInWorkers } from "./pool.js";
-import { junit, report, REPORTERS, summaryLine, type ReporterName } from "./reporters.js";
+import { junit, report, REPORTERS, type ReporterName } from "./reporters.js";
 import { totals, type FileResult } from "./results.js";
 import { runFile, type RunOptions } from "./runner.js";
 import { updateFile } from "./update.js";
@@ -123,7 +123,6 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
       if (updated > 0) err.write(`updated ${updated} example${updated === 1 ? "" : "s"} in ${docs[i]!.file}\n`);
     }
   }
-  void summaryLine;
   return totals(results).failed > 0 ? 1 : 0;
 }
 

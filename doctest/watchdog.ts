@@ -9,7 +9,7 @@ const TIMER_THREAD = `
 const { parentPort } = require("node:worker_threads");
 const timers = new Map();
 parentPort.on("message", ({ arm, disarm, ms }) => {
-  if (arm !== undefined) timers.set(arm, setTimeout(() => { timers.delete(arm); parentPort.postMessage({ fired: arm }); process.kill(process.pid, "SIGINT"); }, ms));
+  if (arm !== undefined) timers.set(arm, setTimeout(() => { timers.delete(arm); process.kill(process.pid, "SIGINT"); }, ms));
   if (disarm !== undefined) { clearTimeout(timers.get(disarm)); timers.delete(disarm); }
 });
 `;
@@ -17,13 +17,11 @@ parentPort.on("message", ({ arm, disarm, ms }) => {
 export class Watchdog {
   #worker: Worker | undefined;
   #next = 0;
-  readonly #fired = new Set<number>();
 
   /** Starts a timer of `ms`; returns the id to disarm it with. */
   arm(ms: number): number {
     if (this.#worker === undefined) {
       this.#worker = new Worker(TIMER_THREAD, { eval: true });
-      this.#worker.on("message", (message: { fired: number }) => this.#fired.add(message.fired));
       this.#worker.unref();
     }
     const id = ++this.#next;
@@ -31,11 +29,9 @@ export class Watchdog {
     return id;
   }
 
-  /** Stops the timer; returns true if it had fired. */
-  disarm(id: number): boolean {
+  /** Stops the timer (the runner tells a timeout by the Interrupted outcome it caused). */
+  disarm(id: number): void {
     this.#worker?.postMessage({ disarm: id });
-    const fired = this.#fired.delete(id);
-    return fired;
   }
 
   close(): void {

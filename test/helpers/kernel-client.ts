@@ -14,7 +14,8 @@ export interface Msg {
   content: any;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nobody listens on now, on the loopback interface. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.listen(0, "127.0.0.1", () => {

@@ -1,22 +1,12 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { cli } from "../helpers/cli.js";
 import { ROOT } from "../helpers/node-script.js";
 import { runProcess } from "../helpers/spawn.js";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../helpers/kernel-client.js";
 
 // JupyterLab's client library talking to Debian's jupyter_server, which starts the installed kernelspec.
 describe("@jupyterlab/services against jupyter_server", () => {
