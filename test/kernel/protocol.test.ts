@@ -25,6 +25,10 @@ describe("the kernel's protocol", () => {
     const inspection = await client.request("inspect_request", { code: "getcurrent", cursor_pos: 3, detail_level: 0 });
     expect(inspection.content.found).toBe(true);
     expect(inspection.content.data["text/plain"]).toContain("const getcurrent: () => Greenlet");
+    const incomplete = await client.request("is_complete_request", { code: "if (x) {" });
+    expect(incomplete.content).toEqual({ status: "incomplete", indent: "  " });
+    const history = await client.request("history_request", { hist_access_type: "tail", n: 1, output: true, raw: true });
+    expect(history.content.history).toEqual([[1, 1, ["40 + 2", "42"]]]);
   });
 
   test("forged and replayed messages are dropped; valid ones interleaved are answered", async () => {
@@ -118,6 +122,18 @@ describe("comms", () => {
     await client.sendRaw(unknown.frames);
     const reply = (await client.iopubFor(unknown.id)).find((m) => m.header.msg_type === "comm_close");
     expect(reply?.content.comm_id).toBe("c2");
+  });
+});
+
+describe("shutdown", () => {
+  test("shutdown_request on control: the reply comes, then the process exits with status 0", async () => {
+    const client = new KernelClient();
+    await client.start();
+    const exited = new Promise<number | null>((resolve) => client.kernel.on("exit", (code) => resolve(code)));
+    const reply = await client.request("shutdown_request", { restart: false }, "control");
+    expect(reply.content).toEqual({ status: "ok", restart: false });
+    expect(await exited).toBe(0);
+    await client.close();
   });
 });
 
