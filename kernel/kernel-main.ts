@@ -82,7 +82,9 @@ export async function runKernel(connectionFile: string): Promise<void> {
       void iopubOut.push(wire.serialize({ identities: [Buffer.from(msgType)], header: wire.header(msgType), parent_header: parent, metadata: {}, content: content as never, buffers: [] }));
     },
   };
-  const background = startBackgroundChannels(info, kernelInfo(), wire.session, require.resolve("zeromq"), {
+  // Computed once: the control thread and the shell answer kernel_info with the same reply.
+  const kernelInfoReply = kernelInfo();
+  const background = startBackgroundChannels(info, kernelInfoReply, wire.session, require.resolve("zeromq"), {
     onLog: log,
     onShutdown: (request) => {
       void iopubOut.flush().then(() => {
@@ -101,7 +103,6 @@ export async function runKernel(connectionFile: string): Promise<void> {
   // first kernel_info_request is answered before that, from here.
   let core: KernelCore | undefined;
   const early: Message[] = [];
-  const info_ = kernelInfo();
   const startEngine = async (): Promise<void> => {
     const history = new History(path.join(jupyterDataDir(), "greenlet-ts", "history.json"), log);
     const { Session } = await import("../runtime/engine/index.js");
@@ -128,7 +129,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
         "function openComm(target: string, data?: unknown): Comm;",
       ].join("\n"),
     });
-    core = new KernelCore(engine, channels as never, info_, history, log);
+    core = new KernelCore(engine, channels as never, kernelInfoReply, history, log);
     for (const request of early.splice(0)) core.receive(request);
     // input_reply messages, matched to the input() waiting for them by parent.
     void (async () => {
@@ -178,7 +179,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
       core.receive(request);
     } else if (request.header.msg_type === "kernel_info_request") {
       channels.publish(request.header, "status", { execution_state: "busy" });
-      channels.reply(request, "kernel_info_reply", info_);
+      channels.reply(request, "kernel_info_reply", kernelInfoReply);
       channels.publish(request.header, "status", { execution_state: "idle" });
     } else {
       early.push(request);

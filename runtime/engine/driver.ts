@@ -119,11 +119,6 @@ export function evaluate(script: vm.Script, context: vm.Context): unknown {
   }
 }
 
-/** Inside a cell evaluation right now (the context drains its own jobs when it ends). */
-export function isEvaluating(): boolean {
-  return evaluating > 0;
-}
-
 function interruptAll(): Interrupted {
   const error = new Interrupted();
   abandonRunning();
