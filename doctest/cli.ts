@@ -1,18 +1,27 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DocTestUsageError, OPTION_NAMES, type DocFile, type OptionFlags, type OptionName } from "./example.js";
-import { findFiles } from "./files.js";
+import { findFiles, isNotebookFile } from "./files.js";
+import { runNotebookWithNbconvert } from "./notebook/nbconvert-run.js";
+import { parseNotebook, type NotebookDoc } from "./notebook/notebook-parser.js";
+import { runNotebook, type NotebookRun } from "./notebook/notebook-runner.js";
+import { transcript } from "./notebook/output-transcript.js";
+import { updateNotebook } from "./notebook/notebook-update.js";
 import { parseMarkdown } from "./parser.js";
 import { runInWorkers } from "./pool.js";
 import { junit, report, REPORTERS, type ReporterName } from "./reporters.js";
 import { totals, type FileResult } from "./results.js";
 import { runFile, type RunOptions } from "./runner.js";
+import { parseShard, selectShard } from "./shard.js";
 import { updateFile } from "./update.js";
 
 const USAGE = `usage: greenlet-ts doctest [PATH|GLOB ...] [options]
 
-Checks the interactive TypeScript sessions in Markdown files (directories are
-searched for *.md; default: the current directory).
+Checks the interactive TypeScript sessions in Markdown files and the stored
+outputs of Jupyter notebooks (directories are searched for *.md and *.ipynb;
+default: the current directory). A notebook is re-executed on a new
+greenlet-ts kernel and each code cell's outputs are compared with the stored
+ones; failures are reported as NOTEBOOK:cell N.
 
   --update            rewrite the expected output of failing examples in place
   --fail-fast         stop at the first failure
@@ -25,6 +34,11 @@ searched for *.md; default: the current directory).
                       example (repeatable):
                       ${OPTION_NAMES.join(", ")}
   --no-autocollect    do not run collect() after each example
+  --shard I/N         check only the I-th of N equal parts of the files (for N CI machines)
+  --client NAME       who executes notebooks: greenlet-ts (default; our own client
+                      over ZeroMQ) or nbconvert (jupyter nbconvert --execute with
+                      the installed greenlet-ts kernelspec)
+  --jupyter COMMAND   the jupyter command for --client nbconvert (default: jupyter)
 `;
 
 /** `greenlet-ts doctest ...`: exit status 0 when all pass, 1 on failures, 2 on usage or parse errors. */
@@ -44,6 +58,9 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
         list: { type: "boolean" },
         option: { type: "string", multiple: true },
         "no-autocollect": { type: "boolean" },
+        shard: { type: "string" },
+        client: { type: "string" },
+        jupyter: { type: "string" },
         worker: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -72,16 +89,25 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
     if ((OPTION_NAMES as readonly string[]).includes(upper)) options[upper as OptionName] = !name.startsWith("-");
     else problems.push(`--option: unknown doctest option "${name}" (known: ${OPTION_NAMES.join(", ")})`);
   }
-  const { files, unmatched } = findFiles(positionals.length > 0 ? positionals : ["."]);
-  for (const name of unmatched) problems.push(`${name}: no such file, directory or matching file`);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (typeof shard === "string") problems.push(shard);
+  const client = values.client ?? "greenlet-ts";
+  if (client !== "greenlet-ts" && client !== "nbconvert") problems.push(`--client is greenlet-ts or nbconvert, not "${values.client}"`);
+  const found = findFiles(positionals.length > 0 ? positionals : ["."]);
+  for (const name of found.unmatched) problems.push(`${name}: no such file, directory or matching file`);
+  const files = shard === undefined || typeof shard === "string" ? found.files : selectShard(found.files, shard);
   if (problems.length > 0) {
     err.write(problems.map((p) => `greenlet-ts doctest: ${p}\n`).join(""));
     return 2;
   }
 
   const docs: DocFile[] = [];
+  const notebooks: NotebookDoc[] = [];
   try {
-    for (const file of files) docs.push(parseMarkdown(readFileSync(file, "utf8"), file));
+    for (const file of files) {
+      if (isNotebookFile(file)) notebooks.push(parseNotebook(readFileSync(file, "utf8"), file));
+      else docs.push(parseMarkdown(readFileSync(file, "utf8"), file));
+    }
   } catch (error) {
     if (error instanceof DocTestUsageError) {
       err.write(`greenlet-ts doctest: ${error.message}\n`);
@@ -91,9 +117,12 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
   }
 
   if (values.list) {
-    const examples = docs.flatMap((doc) =>
+    const examples: object[] = docs.flatMap((doc) =>
       doc.blocks.flatMap((block) => block.examples.map((e) => ({ file: doc.file, line: e.line, source: e.source, expected: e.want, options: { ...doc.options, ...block.options, ...e.options } }))),
     );
+    for (const nb of notebooks) {
+      for (const e of nb.examples) examples.push({ file: nb.file, cell: e.cell, source: e.source, expected: transcript(e.want), options: { ...nb.options, ...e.options } });
+    }
     out.write(`${JSON.stringify(examples, null, 2)}\n`);
     return 0;
   }
@@ -115,13 +144,28 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
   }
   progress?.clear();
 
+  // Notebooks: each on a kernel process of its own, so they run here, one after another.
+  const notebookRuns: NotebookRun[] = [];
+  for (const nb of notebooks) {
+    if (run.failFast && totals([...results, ...notebookRuns.map((r) => r.result)]).failed > 0) break;
+    notebookRuns.push(client === "nbconvert" ? await runNotebookWithNbconvert(nb, { ...run, jupyter: values.jupyter }) : await runNotebook(nb, run));
+  }
+  // Reported in the order the files were given.
+  const order = new Map(files.map((file, i) => [file, i]));
+  results = [...results, ...notebookRuns.map((r) => r.result)].sort((a, b) => order.get(a.file)! - order.get(b.file)!);
+
   out.write(report(results, reporter));
   if (values.junit !== undefined) writeFileSync(values.junit, junit(results));
   if (values.update) {
-    for (let i = 0; i < results.length; i++) {
-      const updated = updateFile(docs[i]!, results[i]!);
-      if (updated > 0) err.write(`updated ${updated} example${updated === 1 ? "" : "s"} in ${docs[i]!.file}\n`);
+    for (const doc of docs) {
+      const result = results.find((r) => r.file === doc.file);
+      const updated = result === undefined ? 0 : updateFile(doc, result);
+      if (updated > 0) err.write(`updated ${updated} example${updated === 1 ? "" : "s"} in ${doc.file}\n`);
     }
+    notebookRuns.forEach((nbRun, i) => {
+      const updated = updateNotebook(notebooks[i]!, nbRun);
+      if (updated > 0) err.write(`updated ${updated} cell${updated === 1 ? "" : "s"} in ${notebooks[i]!.file}\n`);
+    });
   }
   return totals(results).failed > 0 ? 1 : 0;
 }

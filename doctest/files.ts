@@ -4,8 +4,9 @@ import path from "node:path";
 const IGNORED_DIRECTORIES = new Set(["node_modules", ".git", "dist", "test-results"]);
 
 /**
- * The Markdown files named by paths and globs, each once, in the order given
- * (a directory: its `*.md` files below it, sorted; a glob: `*`, `?` and `**`).
+ * The files named by paths and globs, each once, in the order given (a
+ * directory: its `*.md` and `*.ipynb` files below it, sorted; a glob: `*`,
+ * `?` and `**`).
  * A name that matches nothing is an error for the caller to report.
  */
 export function findFiles(patterns: readonly string[], cwd = process.cwd()): { files: string[]; unmatched: string[] } {
@@ -39,6 +40,16 @@ export function findFiles(patterns: readonly string[], cwd = process.cwd()): { f
   return { files, unmatched };
 }
 
+/** Markdown and notebooks: what a directory is searched for. */
+export function isCheckedFile(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.endsWith(".md") || isNotebookFile(lower);
+}
+
+export function isNotebookFile(name: string): boolean {
+  return name.toLowerCase().endsWith(".ipynb");
+}
+
 function walk(directory: string, cwd: string): string[] {
   const out: string[] = [];
   const entries = readdirSync(path.resolve(cwd, directory), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -46,7 +57,7 @@ function walk(directory: string, cwd: string): string[] {
     const relative = path.join(directory, entry.name);
     if (entry.isDirectory()) {
       if (!IGNORED_DIRECTORIES.has(entry.name) && !entry.name.startsWith(".")) out.push(...walk(relative, cwd));
-    } else if (entry.isFile() && entry.name.toLowerCase().endsWith(".md")) {
+    } else if (entry.isFile() && isCheckedFile(entry.name)) {
       out.push(relative);
     }
   }

@@ -4,6 +4,11 @@ import { totals } from "./results.js";
 export type ReporterName = "pretty" | "dot" | "json" | "tap";
 export const REPORTERS: readonly ReporterName[] = ["pretty", "dot", "json", "tap"];
 
+/** Where a result is: FILE:LINE of a prompt, or NOTEBOOK:cell N. */
+export function location(result: Pick<ExampleResult, "file" | "line" | "cell">): string {
+  return result.cell !== undefined ? `${result.file}:cell ${result.cell}` : `${result.file}:${result.line}`;
+}
+
 /** The summary line CI reads, alone on its line. */
 export function summaryLine(files: readonly FileResult[]): string {
   const sum = totals(files);
@@ -36,9 +41,11 @@ function failures(files: readonly FileResult[]): string {
     if (file.error !== undefined) text += `FAIL ${file.file}\n  ${file.error.replace(/\n/g, "\n  ")}\n\n`;
     for (const result of file.results) {
       if (result.status !== "failed") continue;
-      text += `FAIL ${result.file}:${result.line}\n`;
-      const prompt = result.setup ? "" : "> ";
-      const more = result.setup ? "" : "... ";
+      text += `FAIL ${location(result)}\n`;
+      // Setup code and notebook cells are shown as they are written, without prompts.
+      const plain = result.setup || result.cell !== undefined;
+      const prompt = plain ? "" : "> ";
+      const more = plain ? "" : "... ";
       text += `${result.source.split("\n").map((line, i) => `  ${i === 0 ? prompt : more}${line}`).join("\n")}\n`;
       if (result.reason !== undefined) text += `  ${result.reason.replace(/\n/g, "\n  ")}\n`;
       if (result.diff !== undefined) text += `${result.diff.split("\n").map((line) => `  ${line}`).join("\n")}\n`;
@@ -52,7 +59,7 @@ function tap(files: readonly FileResult[]): string {
   const all = files.flatMap((file) => (file.error !== undefined ? [{ file: file.file, line: 0, status: "failed", reason: file.error } as ExampleResult] : file.results));
   let text = `TAP version 13\n1..${all.length}\n`;
   all.forEach((result, i) => {
-    const name = `${result.file}:${result.line}`;
+    const name = location(result);
     if (result.status === "passed") text += `ok ${i + 1} - ${name}\n`;
     else if (result.status === "failed") {
       text += `not ok ${i + 1} - ${name}\n  ---\n  message: ${JSON.stringify(result.reason ?? "output differs")}\n`;
@@ -80,7 +87,7 @@ export function junit(files: readonly FileResult[]): string {
     xml += `  <testsuite name="${escape(file.file)}" tests="${file.results.length + (file.error ? 1 : 0)}" failures="${failed}" skipped="${skipped}" time="${time.toFixed(3)}">\n`;
     if (file.error !== undefined) xml += `    <testcase name="${escape(file.file)}" classname="${escape(file.file)}"><failure message="${escape(file.error)}"/></testcase>\n`;
     for (const r of file.results) {
-      xml += `    <testcase name="${escape(`${r.file}:${r.line}`)}" classname="${escape(file.file)}" time="${(r.ms / 1000).toFixed(3)}">`;
+      xml += `    <testcase name="${escape(location(r))}" classname="${escape(file.file)}" time="${(r.ms / 1000).toFixed(3)}">`;
       if (r.status === "failed") xml += `<failure message="${escape(r.reason ?? "output differs")}">${escape(`${r.source}\n${r.diff ?? r.got ?? ""}`)}</failure>`;
       else if (r.status !== "passed") xml += `<skipped${r.reason ? ` message="${escape(r.reason)}"` : ""}/>`;
       xml += "</testcase>\n";

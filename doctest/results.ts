@@ -18,6 +18,8 @@ export interface ExampleResult {
   /** For setup code: true. */
   setup?: boolean;
   example?: Example;
+  /** For a notebook: the 1-based cell number (then `line` is 0). */
+  cell?: number;
   ms: number;
 }
 

@@ -90,6 +90,11 @@ export class Session implements Drivable, CellSink {
         ...runtimeGlobals(),
         display,
         clearOutput: (wait = false) => this.#emitFromCell((cell) => ({ kind: "clear", cell, wait: Boolean(wait) })),
+        // The cell-side switch for the option below: a notebook can show CPython's collection order.
+        autoCollect: (on?: boolean): boolean => {
+          if (on !== undefined) this.autoCollect = Boolean(on);
+          return this.autoCollect;
+        },
         [IMPORT_FUNCTION]: makeImporter(this.cwd, runtime),
         [IMPORT_META]: { url: new URL(`file://${this.cwd}/`).href },
         ...options.globals,

@@ -43,6 +43,12 @@ declare global {
   }
   /** Clears the cell's output (after the next output when \`wait\` is true). */
   function clearOutput(wait?: boolean): void;
+  /**
+   * Whether the session runs collect() after each cell (while greenlets or
+   * finalizers are alive): \`autoCollect(false)\` turns it off, so that
+   * garbage is found only at an explicit \`await collect()\`, as in CPython.
+   */
+  function autoCollect(on?: boolean): boolean;
 }
 export {};
 `;
