@@ -44,7 +44,9 @@ export function parseNotebook(text: string, file: string): NotebookDoc {
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
-    const line = position === null ? undefined : text.slice(0, Number(position[1])).split("\n").length;
+    // A truncated file ends the JSON early: the problem is on its last line.
+    const offset = position !== null ? Number(position[1]) : /end of JSON input/.test(message) ? text.length : undefined;
+    const line = offset === undefined ? undefined : text.slice(0, offset).split("\n").length;
     throw new NotebookError(file, line === undefined ? "JSON" : `line ${line}`, `not valid JSON (${message})`);
   }
   const notebook = object(raw, file, "the notebook") as unknown as Notebook;
@@ -81,6 +83,8 @@ export function parseNotebook(text: string, file: string): NotebookDoc {
       }
     }
     const options = { ...cellMeta.options, ...fromComments, ...(cellMeta.skip ? { SKIP: true } : {}) };
+    // The kernel decides when it collects; a cell says so itself, with autoCollect(false).
+    if (options.AUTOCOLLECT !== undefined) warnings.push(`${file}: ${where}: AUTOCOLLECT has no effect in a notebook; call autoCollect(false) in a cell instead`);
     examples.push({ cell: index + 1, source, want: cell.outputs, options });
   });
   return { file, notebook, examples, options, skip: skipFile, warnings };
