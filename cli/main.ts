@@ -5,7 +5,7 @@ import { installMain } from "../kernel/install.js";
 const USAGE = `usage: greenlet-ts <command> [arguments]
 
 commands:
-  doctest [PATH|GLOB ...]   check the TypeScript sessions in Markdown files (--help for options)
+  doctest [PATH|GLOB ...]   check the TypeScript sessions in Markdown files and notebooks (--help for options)
   kernel -f CONNECTION_FILE run the Jupyter kernel (started by Jupyter through the kernelspec)
   install [--user|--sys-prefix|--prefix DIR] [--name N] [--display-name D]
                             install the kernelspec
