@@ -160,6 +160,41 @@ function kernelSuite() {
   return lines.join("\n");
 }
 
+/**
+ * Checking notebooks/: our client (one kernel process per notebook, over
+ * ZeroMQ) against Jupyter's own, nbconvert --execute on the same kernel,
+ * each as a whole `greenlet-ts doctest` process.
+ */
+function notebookSuite() {
+  const root = path.dirname(here);
+  const prefix = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-bench-nb-"));
+  const install = spawnSync(process.execPath, [path.join(root, "dist/cli/main.js"), "install", "--prefix", prefix], { encoding: "utf8" });
+  if (install.status !== 0) throw new Error(install.stderr);
+  const env = { ...process.env, JUPYTER_PATH: path.join(prefix, "share", "jupyter"), PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+  const time = (args) => {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ["--expose-gc", path.join(root, "dist/cli/main.js"), "doctest", ...args, "notebooks"], { cwd: root, encoding: "utf8", env });
+    if (result.status !== 0) throw new Error(`greenlet-ts doctest ${args.join(" ")} notebooks failed:\n${result.stdout}${result.stderr}`);
+    return { ms: performance.now() - started, cells: Number(result.stdout.split(" ")[0]) };
+  };
+  const ours = [];
+  const theirs = [];
+  let cells = 0;
+  for (let i = 0; i < Math.max(3, Math.ceil(REPEATS / 2)); i++) {
+    const a = time([]);
+    ours.push(a.ms);
+    cells = a.cells;
+    theirs.push(time(["--client", "nbconvert", "--jupyter", "/usr/bin/jupyter"]).ms);
+  }
+  const [o, t] = [median(ours), median(theirs)];
+  return [
+    "| measure | greenlet-ts client | nbconvert --execute | ratio |",
+    "|---|---|---|---|",
+    `| check the 3 notebooks (${cells} code cells), whole process | ${(o / 1000).toFixed(2)} s | ${(t / 1000).toFixed(2)} s | ${(o / t).toFixed(2)}× |`,
+    `| per notebook | ${(o / 3000).toFixed(2)} s | ${(t / 3000).toFixed(2)} s | |`,
+  ].join("\n");
+}
+
 const machine = `node ${process.version}, ${process.platform} ${process.arch}; median of ${REPEATS} interleaved runs; ${new Date().toISOString().slice(0, 10)}`;
 
 console.error("runtime: greenlet-ts vs Python greenlet");
@@ -192,4 +227,11 @@ if (spawnSync(PYTHON, ["-c", "import jupyter_client, ipykernel"]).status === 0) 
   const kernelTable = kernelSuite();
   console.log(`\n## Kernel (${machine})\n\n${kernelTable}\n`);
   updateReadme("kernel", `_${machine}_\n\n${kernelTable}`);
+}
+
+if (existsSync("/usr/bin/jupyter") && spawnSync(PYTHON, ["-c", "import nbconvert"]).status === 0) {
+  console.error("notebooks: our client vs jupyter nbconvert --execute");
+  const notebookTable = notebookSuite();
+  console.log(`\n## Notebooks (${machine})\n\n${notebookTable}\n`);
+  updateReadme("notebooks", `_${machine}_\n\n${notebookTable}`);
 }
