@@ -49,8 +49,9 @@ export class KernelClient {
     while (Date.now() < deadline && !this.#closed) {
       const id = this.#send(this.#shell, "kernel_info_request", {});
       const reply = await this.#await(id, 500);
-      if (reply === undefined) continue;
-      if (await this.#awaitIdle(id, 300)) return reply;
+      const idle = reply !== undefined && (await this.#awaitIdle(id, 300));
+      this.#byParent.delete(id);
+      if (idle) return reply;
     }
     throw new Error(`the kernel did not answer kernel_info within ${timeoutMs} ms`);
   }
