@@ -8,12 +8,15 @@ import { runNotebook, type NotebookRun } from "./notebook/notebook-runner.js";
 import { transcript } from "./notebook/output-transcript.js";
 import { updateNotebook } from "./notebook/notebook-update.js";
 import { parseMarkdown } from "./parser.js";
-import { runInWorkers } from "./pool.js";
+import { runInWorkers, serveFiles } from "./pool.js";
 import { junit, report, REPORTERS, type ReporterName } from "./reporters.js";
 import { totals, type FileResult } from "./results.js";
-import { runFile, type RunOptions } from "./runner.js";
+import type { RunOptions } from "./runner.js";
 import { parseShard, selectShard } from "./shard.js";
 import { updateFile } from "./update.js";
+
+/** Per example, unless --timeout says otherwise. */
+const DEFAULT_TIMEOUT_MS = 60000;
 
 const USAGE = `usage: greenlet-ts doctest [PATH|GLOB ...] [options]
 
@@ -25,8 +28,11 @@ ones; failures are reported as NOTEBOOK:cell N.
 
   --update            rewrite the expected output of failing examples in place
   --fail-fast         stop at the first failure
-  --timeout MS        fail an example that runs longer; the rest of its file is not run
-  --jobs N            check files in N worker processes (output order stays the same)
+  --timeout MS        fail an example (or setup block) that runs longer; the rest
+                      of its file is not run (default: ${DEFAULT_TIMEOUT_MS}; 0: no timeout)
+  --jobs N            check files in N worker processes (default 1; output order
+                      stays the same). Files never run in this process: an example
+                      that calls process.exit() or crashes node fails its file only
   --reporter NAME     pretty (default), dot, json or tap
   --junit FILE        also write JUnit XML to FILE
   --list              print the examples found as JSON, without running them
@@ -77,8 +83,9 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
   if (values.worker) return serveAsWorker();
 
   const problems: string[] = [];
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) problems.push(`--timeout takes a positive whole number of milliseconds, not "${values.timeout}"`);
+  // A default, so that a runaway example cannot hang a CI job; 0 turns it off.
+  const timeout = values.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(values.timeout);
+  if (!(Number.isInteger(timeout) && timeout >= 0)) problems.push(`--timeout takes a whole number of milliseconds (0: none), not "${values.timeout}"`);
   const jobs = values.jobs === undefined ? 1 : Number(values.jobs);
   if (!(Number.isInteger(jobs) && jobs > 0)) problems.push(`--jobs takes a positive whole number, not "${values.jobs}"`);
   const reporter = (values.reporter ?? "pretty") as ReporterName;
@@ -127,21 +134,14 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
     return 0;
   }
 
-  const run: RunOptions = { options, timeoutMs: timeout, failFast: values["fail-fast"], autoCollect: !values["no-autocollect"] };
+  const run: RunOptions = { options, timeoutMs: timeout > 0 ? timeout : undefined, failFast: values["fail-fast"], autoCollect: !values["no-autocollect"] };
   const progress = err.isTTY && !process.env.CI && docs.length > 1 ? new Progress(err, docs.length) : undefined;
-  let results: FileResult[];
-  if (jobs > 1) {
-    results = await runInWorkers(docs, run, jobs, (result) => progress?.step(result.file));
-  } else {
-    results = [];
-    for (const doc of docs) {
-      progress?.start(doc.file);
-      const result = await runFile(doc, run);
-      results.push(result);
-      progress?.step(doc.file);
-      if (run.failFast && totals([result]).failed > 0) break;
-    }
-  }
+  // Even with one job the files run in a worker process (reused from file to file), so that
+  // an example that exits, exhausts memory or crashes node fails its own file only.
+  let results: FileResult[] = await runInWorkers(docs, run, jobs, {
+    onStart: (doc) => progress?.start(doc.file),
+    onFile: (result) => progress?.step(result.file),
+  });
   progress?.clear();
 
   // Notebooks: each on a kernel process of its own, so they run here, one after another.
@@ -189,14 +189,7 @@ class Progress {
   }
 }
 
-/** `--worker`: runs the files the parent sends over IPC, one at a time. */
+/** `--worker`: runs the files the parent sends over IPC, one at a time (see pool.ts). */
 function serveAsWorker(): Promise<number> {
-  return new Promise((resolve) => {
-    process.on("message", async (message: { file: string; run: RunOptions }) => {
-      const doc = parseMarkdown(readFileSync(message.file, "utf8"), message.file);
-      const result = await runFile(doc, message.run);
-      process.send!({ result });
-    });
-    process.on("disconnect", () => resolve(0));
-  });
+  return serveFiles();
 }

@@ -9,7 +9,7 @@ import { Watchdog } from "./watchdog.js";
 export interface RunOptions {
   /** Options given on the command line (`--option ELLIPSIS`). */
   options?: OptionFlags;
-  /** Per example; a runaway example fails and the rest of its file is not run. */
+  /** Per example and setup block; a runaway one fails and the rest of its file is not run. */
   timeoutMs?: number;
   /** Stop at the first failure. */
   failFast?: boolean;
@@ -26,21 +26,26 @@ export class ExampleRunner {
   readonly session: Session;
   readonly #events = new Map<number, EngineEvent[]>();
   readonly #watchdog = new Watchdog();
+  /** The cell of the example or setup block running now. */
+  #current = 0;
 
+  /** `onOutput` gets what the running example prints, as it prints it. */
   constructor(
     readonly doc: DocFile,
     private readonly run: RunOptions = {},
+    onOutput?: (text: string) => void,
   ) {
     this.session = new Session({
       // Imports in the examples resolve from the document's directory, as a reader's would.
       cwd: path.dirname(path.resolve(doc.file)),
       autoCollect: run.autoCollect ?? true,
       // Only a timeout interrupts examples; without one, Ctrl+C simply ends the run.
-      interrupts: run.timeoutMs !== undefined,
+      interrupts: timeoutOf(run) !== undefined,
       onEvent: (event) => {
         let list = this.#events.get(event.cell);
         if (list === undefined) this.#events.set(event.cell, (list = []));
         list.push(event);
+        if (event.kind === "stream" && event.cell === this.#current) onOutput?.(event.text);
       },
     });
   }
@@ -48,10 +53,14 @@ export class ExampleRunner {
   /** Runs a setup block: one failure if it throws, nothing otherwise. */
   async runSetup(block: Block): Promise<ExampleResult> {
     const started = performance.now();
+    const timeout = timeoutOf(this.run);
+    const timer = timeout === undefined ? undefined : this.#watchdog.arm(timeout);
     const outcome = await this.#execute(block.code ?? "", block.codeLine ?? block.line + 1);
+    if (timer !== undefined) this.#watchdog.disarm(timer);
     const base = { file: this.doc.file, line: block.line, source: block.code ?? "", want: "", setup: true, ms: performance.now() - started };
     this.#events.delete(outcome.cell);
     if (outcome.status === "ok") return { ...base, status: "passed" };
+    if (outcome.status === "interrupted" && timeout !== undefined) return { ...base, status: "failed", reason: `timed out after ${timeout} ms` };
     return { ...base, status: "failed", reason: `the setup code failed:\n${outcome.error.uncaught}`, got: outcome.error.uncaught };
   }
 
@@ -62,13 +71,14 @@ export class ExampleRunner {
     if (options.SKIP || block.skip || this.doc.skip) return { ...base, status: "skipped" };
     this.session.autoCollect = options.AUTOCOLLECT && (this.run.autoCollect ?? true);
     const started = performance.now();
-    const timer = this.run.timeoutMs === undefined ? undefined : this.#watchdog.arm(this.run.timeoutMs);
+    const timeout = timeoutOf(this.run);
+    const timer = timeout === undefined ? undefined : this.#watchdog.arm(timeout);
     const outcome = await this.#execute(example.source, example.line);
     if (timer !== undefined) this.#watchdog.disarm(timer);
     const ms = performance.now() - started;
     const got = this.#output(outcome);
-    if (outcome.status === "interrupted" && this.run.timeoutMs !== undefined) {
-      return { ...base, ms, status: "failed", got, reason: `timed out after ${this.run.timeoutMs} ms` };
+    if (outcome.status === "interrupted" && timeout !== undefined) {
+      return { ...base, ms, status: "failed", got, reason: `timed out after ${timeout} ms` };
     }
     if (outputMatches(example.want, got, options)) return { ...base, ms, status: "passed" };
     return { ...base, ms, status: "failed", got, diff: outputDiff(example.want, got, options) };
@@ -80,6 +90,7 @@ export class ExampleRunner {
   }
 
   #execute(code: string, firstLine: number): Promise<CellOutcome> {
+    this.#current = this.session.executionCount + 1;
     // Stack traces then name the document and the example's own lines.
     return this.session.execute(code, { filename: this.doc.file, lineOffset: firstLine - 1 });
   }
@@ -101,8 +112,24 @@ export class ExampleRunner {
   }
 }
 
+/** A timeout of 0 (or none) means none: nothing interrupts the examples. */
+function timeoutOf(run: RunOptions): number | undefined {
+  return run.timeoutMs !== undefined && run.timeoutMs > 0 ? run.timeoutMs : undefined;
+}
+
+/**
+ * Told when each example or setup block starts, what it prints, and when it
+ * ends (a worker passes this on to its parent). A setup block that passed is
+ * not among a file's results.
+ */
+export interface RunObserver {
+  started?(line: number): void;
+  output?(text: string): void;
+  finished?(result: ExampleResult): void;
+}
+
 /** Runs every block of a file in order; a timeout stops the file, --fail-fast stops at a failure. */
-export async function runFile(doc: DocFile, run: RunOptions = {}): Promise<FileResult> {
+export async function runFile(doc: DocFile, run: RunOptions = {}, observer: RunObserver = {}): Promise<FileResult> {
   const results: ExampleResult[] = [];
   const result: FileResult = { file: doc.file, results, warnings: doc.warnings };
   const notRun = (example: Example, reason: string): ExampleResult => ({
@@ -112,16 +139,19 @@ export async function runFile(doc: DocFile, run: RunOptions = {}): Promise<FileR
     for (const block of doc.blocks) for (const example of block.examples) results.push({ ...notRun(example, "skip-file"), status: "skipped" });
     return result;
   }
-  const runner = new ExampleRunner(doc, run);
+  const runner = new ExampleRunner(doc, run, observer.output);
   let stopped: string | undefined;
   try {
     for (const block of doc.blocks) {
       if (block.kind === "setup") {
         if (stopped !== undefined || block.skip) continue;
+        observer.started?.(block.line);
         const setup = await runner.runSetup(block);
+        observer.finished?.(setup);
         if (setup.status === "failed") {
           results.push(setup);
-          if (run.failFast) stopped = "an earlier failure stopped the run (--fail-fast)";
+          if (setup.reason?.startsWith("timed out")) stopped = `not run: the setup code at line ${block.line} timed out`;
+          else if (run.failFast) stopped = "an earlier failure stopped the run (--fail-fast)";
         }
         continue;
       }
@@ -130,7 +160,9 @@ export async function runFile(doc: DocFile, run: RunOptions = {}): Promise<FileR
           results.push(notRun(example, stopped));
           continue;
         }
+        observer.started?.(example.line);
         const outcome = await runner.runExample(example, block);
+        observer.finished?.(outcome);
         results.push(outcome);
         if (outcome.reason?.startsWith("timed out")) stopped = `not run: the example at line ${example.line} timed out`;
         else if (outcome.status === "failed" && run.failFast) stopped = "an earlier failure stopped the run (--fail-fast)";

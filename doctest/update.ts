@@ -1,22 +1,49 @@
-import { readFileSync, renameSync, writeFileSync, unlinkSync } from "node:fs";
+import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
-import type { DocFile } from "./example.js";
 import { normalize } from "./checker.js";
-import type { FileResult } from "./results.js";
+import { DocTestUsageError, type DocFile, type Example } from "./example.js";
+import { parseMarkdown } from "./parser.js";
+import type { ExampleResult, FileResult } from "./results.js";
+
+const TEMPORARY = /^\.(.+)\.(\d+)\.doctest-update$/;
 
 /**
  * Rewrites the expected output of the failed examples of a file in place,
  * changing nothing else: the new lines get the block's prefix (list
  * indentation, blockquote markers) and the file keeps its line ends. The
  * write is atomic (a temporary file renamed over the original), so a crash
- * leaves the original. Returns how many examples were updated.
+ * leaves the original. Nothing is written when the file changed since it was
+ * checked, and an example whose output would not read back as its expected
+ * output (a line that looks like a prompt or closes the fence) is left as it
+ * is, with a warning: a second --update then changes nothing. Returns how
+ * many examples were updated.
  */
-export function updateFile(doc: DocFile, result: FileResult): number {
-  const failed = result.results.filter((r) => r.status === "failed" && r.example !== undefined && r.got !== undefined && !r.reason?.startsWith("timed out"));
+export function updateFile(doc: DocFile, result: FileResult, warn: (message: string) => void = (message) => process.stderr.write(`warning: ${message}\n`)): number {
+  removeStaleTemporaries(doc.file);
+  let failed = result.results.filter((r) => r.status === "failed" && r.example !== undefined && r.got !== undefined && !r.reason?.startsWith("timed out"));
   if (failed.length === 0) return 0;
   const original = readFileSync(doc.file, "utf8");
-  const newline = doc.crlf ? "\r\n" : "\n";
+  if (!sameExamples(original, doc)) {
+    warn(`${doc.file}: not updated: it changed since it was checked`);
+    return 0;
+  }
   const lines = original.replace(/\r\n?/g, "\n").split("\n");
+  let text = applyEdits(doc, lines, failed);
+  let unreadable = unreadableEdits(doc, text, failed);
+  if (unreadable.length > 0) {
+    // Which ones: each alone (together they may have broken the file's structure).
+    unreadable = failed.filter((r) => unreadableEdits(doc, applyEdits(doc, lines, [r]), [r]).length > 0);
+    for (const r of unreadable) warn(`${doc.file}:${r.line}: not updated: its output would not read back as its expected output (a line that looks like a prompt or a fence?)`);
+    failed = failed.filter((r) => !unreadable.includes(r));
+    text = applyEdits(doc, lines, failed);
+    if (failed.length === 0 || unreadableEdits(doc, text, failed).length > 0) return 0;
+  }
+  if (text !== original) writeAtomically(doc.file, text);
+  return failed.length;
+}
+
+/** The text with the failed examples' expected output replaced by what they printed. */
+function applyEdits(doc: DocFile, lines: readonly string[], failed: readonly ExampleResult[]): string {
   // Bottom up, so that earlier line numbers stay valid.
   const edits = failed
     .map((r) => {
@@ -30,12 +57,61 @@ export function updateFile(doc: DocFile, result: FileResult): number {
       return { start, count, newLines };
     })
     .sort((a, b) => b.start - a.start);
-  for (const edit of edits) lines.splice(edit.start, edit.count, ...edit.newLines);
-  const text = lines.join(newline);
-  const temporary = path.join(path.dirname(doc.file), `.${path.basename(doc.file)}.${process.pid}.doctest-update`);
+  const out = [...lines];
+  for (const edit of edits) out.splice(edit.start, edit.count, ...edit.newLines);
+  return out.join(doc.crlf ? "\r\n" : "\n");
+}
+
+/** Does the file hold the examples it held when it was parsed (same places, same text)? */
+function sameExamples(text: string, doc: DocFile): boolean {
+  const now = parseOrUndefined(text, doc.file);
+  return now !== undefined && now.crlf === doc.crlf && JSON.stringify(now.blocks) === JSON.stringify(doc.blocks);
+}
+
+/**
+ * The updated examples that would not read back: the new text must have the
+ * same blocks and examples, and each updated example must now expect what it printed.
+ */
+function unreadableEdits(doc: DocFile, text: string, updated: readonly ExampleResult[]): ExampleResult[] {
+  const now = parseOrUndefined(text, doc.file);
+  const shape = (d: DocFile): string => JSON.stringify(d.blocks.map((b) => [b.kind, b.code, b.examples.map((e) => e.source)]));
+  if (now === undefined || shape(now) !== shape(doc)) return [...updated];
+  return updated.filter((r) => {
+    const example = r.example!;
+    const index = doc.blocks[example.block]!.examples.findIndex((e: Example) => e.line === example.line);
+    const reread = now.blocks[example.block]?.examples[index];
+    return reread === undefined || normalize(reread.want, { IGNORE_EXCEPTION_DETAIL: false }) !== normalize(r.got!, { IGNORE_EXCEPTION_DETAIL: false });
+  });
+}
+
+function parseOrUndefined(text: string, file: string): DocFile | undefined {
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, doc.file);
+    return parseMarkdown(text, file);
+  } catch (error) {
+    if (error instanceof DocTestUsageError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Replaces the file (the one a symlink points to) with `text` all at once:
+ * written and flushed to a temporary file beside it, with its mode, then
+ * renamed over it. A crash at any moment leaves the old file or the new one.
+ */
+function writeAtomically(file: string, text: string): void {
+  const target = realpathSync(file);
+  const mode = statSync(target).mode & 0o7777;
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.doctest-update`);
+  try {
+    const fd = openSync(temporary, "w", mode);
+    try {
+      writeSync(fd, text);
+      fchmodSync(fd, mode);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, target);
   } catch (error) {
     try {
       unlinkSync(temporary);
@@ -44,5 +120,37 @@ export function updateFile(doc: DocFile, result: FileResult): number {
     }
     throw error;
   }
-  return edits.length;
+}
+
+/** Temporary files of this file that an --update killed before its rename left behind. */
+function removeStaleTemporaries(file: string): void {
+  let directory: string;
+  let entries: string[];
+  try {
+    const target = realpathSync(file);
+    directory = path.dirname(target);
+    entries = readdirSync(directory);
+    file = target;
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const match = TEMPORARY.exec(entry);
+    if (match === null || match[1] !== path.basename(file) || isRunning(Number(match[2]))) continue;
+    try {
+      unlinkSync(path.join(directory, entry));
+    } catch {
+      // gone already
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

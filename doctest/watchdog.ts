@@ -14,28 +14,37 @@ parentPort.on("message", ({ arm, disarm, ms }) => {
 });
 `;
 
+// One timer thread per process, started on first use: a worker checks many
+// files, and every run has a timeout by default, so a thread per file would
+// cost a thread start per file.
+let thread: Worker | undefined;
+let next = 0;
+
 export class Watchdog {
-  #worker: Worker | undefined;
-  #next = 0;
+  readonly #armed = new Set<number>();
 
   /** Starts a timer of `ms`; returns the id to disarm it with. */
   arm(ms: number): number {
-    if (this.#worker === undefined) {
-      this.#worker = new Worker(TIMER_THREAD, { eval: true });
-      this.#worker.unref();
+    if (thread === undefined) {
+      // No execArgv of ours: under --input-type=module the eval'd code would be a module, without require.
+      thread = new Worker(TIMER_THREAD, { eval: true, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 2 } });
+      thread.unref();
+      thread.on("error", () => (thread = undefined));
     }
-    const id = ++this.#next;
-    this.#worker.postMessage({ arm: id, ms });
+    const id = ++next;
+    this.#armed.add(id);
+    thread.postMessage({ arm: id, ms });
     return id;
   }
 
   /** Stops the timer (the runner tells a timeout by the Interrupted outcome it caused). */
   disarm(id: number): void {
-    this.#worker?.postMessage({ disarm: id });
+    if (this.#armed.delete(id)) thread?.postMessage({ disarm: id });
   }
 
+  /** Disarms this watchdog's timers; the shared thread stays for the next file. */
   close(): void {
-    void this.#worker?.terminate();
-    this.#worker = undefined;
+    for (const id of this.#armed) thread?.postMessage({ disarm: id });
+    this.#armed.clear();
   }
 }
