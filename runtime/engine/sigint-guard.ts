@@ -54,6 +54,8 @@ export class SigintGuard {
     // A parked thread needs almost no heap: small limits keep its isolate small.
     this.#worker = new Worker(PARKED_WORKER, {
       eval: true,
+      // Not the parent's flags: under `node --input-type=module` an eval'd worker would be an ES module without require().
+      execArgv: [],
       workerData: { epoch: this.#epoch.buffer },
       resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 2 },
     });
