@@ -56,7 +56,8 @@ function failures(files: readonly FileResult[]): string {
 }
 
 function tap(files: readonly FileResult[]): string {
-  const all = files.flatMap((file) => (file.error !== undefined ? [{ file: file.file, line: 0, status: "failed", reason: file.error } as ExampleResult] : file.results));
+  // A file that failed as a whole (its worker died) keeps the results it had before.
+  const all = files.flatMap((file) => (file.error !== undefined ? [...file.results, { file: file.file, line: 0, status: "failed", reason: file.error } as ExampleResult] : file.results));
   let text = `TAP version 13\n1..${all.length}\n`;
   all.forEach((result, i) => {
     const name = location(result);
