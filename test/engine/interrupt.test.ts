@@ -1,4 +1,6 @@
+import path from "node:path";
 import { echoed, runSession } from "../helpers/engine.js";
+import { ROOT, runScript } from "../helpers/node-script.js";
 
 // session.interrupt() sends SIGINT to the process; these tests send it from
 // another thread while the main thread spins, as the kernel's control thread does.
@@ -26,5 +28,25 @@ describe("interrupting a running cell", () => {
     expect(echoed(s, 8)).toBe("2");
     // One error event per interrupted cell.
     expect(s.events.filter((e) => e.kind === "error").map((e) => e.cell)).toEqual([2, 3, 4, 7]);
+  });
+});
+
+describe("interrupts in a program run with node --input-type=module", () => {
+  // The SIGINT guard's thread is an eval'd worker: it must not inherit
+  // --input-type=module from the parent, or it runs as an ES module without require().
+  test("a spinning cell is still interrupted", async () => {
+    const engine = JSON.stringify(path.join(ROOT, "dist/runtime/engine/index.js"));
+    const result = await runScript(`
+      const { Session } = await import(${engine});
+      const { Worker } = await import("node:worker_threads");
+      const session = new Session();
+      new Worker("setTimeout(() => process.kill(" + process.pid + ", 'SIGINT'), 300)", { eval: true, execArgv: [] });
+      const outcome = await session.execute("while (true) {}");
+      console.log(outcome.status);
+      session.close();
+      process.exit(0);
+    `);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe("interrupted\n");
   });
 });
