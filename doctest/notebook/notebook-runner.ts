@@ -61,8 +61,17 @@ export async function runNotebook(doc: NotebookDoc, run: RunOptions = {}): Promi
       const outcome = await executeCell(client, kernel, example.source, run.timeoutMs);
       const ms = performance.now() - begun;
       if (outcome.kind === "died") {
-        results.push({ ...base(doc, example), ms, status: "failed", reason: `the kernel died while running this cell (${outcome.how})${outcome.log ? `:\n${outcome.log}` : ""}` });
-        stopped = `not run: the kernel died at cell ${example.cell}`;
+        const detail = `(${outcome.how})${outcome.log ? `:\n${outcome.log}` : ""}`;
+        const previous = [...results].reverse().find((r) => r.status === "passed" || r.status === "failed");
+        if (!outcome.started && previous !== undefined) {
+          // The kernel never began this cell: the one before ended it on its way out (a deferred process.exit()).
+          Object.assign(previous, { status: "failed", reason: `the kernel ended after this cell ${detail}` });
+          results.push({ ...base(doc, example), status: "not-run", reason: `not run: the kernel ended after cell ${previous.cell}` });
+          stopped = `not run: the kernel ended after cell ${previous.cell}`;
+        } else {
+          results.push({ ...base(doc, example), ms, status: "failed", reason: `the kernel died while running this cell ${detail}` });
+          stopped = `not run: the kernel died at cell ${example.cell}`;
+        }
         continue;
       }
       const outputs = outcome.kind === "done" ? collector.outputsOf(outcome.execution.iopub) : [];
@@ -92,11 +101,18 @@ export async function runNotebook(doc: NotebookDoc, run: RunOptions = {}): Promi
   return { result, executed };
 }
 
-type CellOutcome = { kind: "done"; execution: Execution } | { kind: "timed-out" } | { kind: "died"; how: string; log: string };
+/** `started`: whether the kernel announced the cell (execute_input) before it died. */
+type CellOutcome = { kind: "done"; execution: Execution } | { kind: "timed-out" } | { kind: "died"; how: string; log: string; started: boolean };
 
 async function executeCell(client: KernelClient, kernel: LaunchedKernel, code: string, timeoutMs: number | undefined): Promise<CellOutcome> {
-  const execution = client.execute(code).then((execution): CellOutcome => ({ kind: "done", execution }));
-  const died = kernel.exited.then(({ code, signal }): CellOutcome => ({ kind: "died", how: signal !== null ? `signal ${signal}` : `exit code ${code}`, log: tail(kernel.stderr()) }));
+  let msgId = "";
+  const execution = client.execute(code, { onSent: (id) => (msgId = id) }).then((execution): CellOutcome => ({ kind: "done", execution }));
+  const died = kernel.exited.then(({ code, signal }): CellOutcome => ({
+    kind: "died",
+    how: signal !== null ? `signal ${signal}` : `exit code ${code}`,
+    log: tail(kernel.stderr()),
+    started: client.received(msgId).some((m) => m.header.msg_type === "execute_input"),
+  }));
   if (timeoutMs === undefined) return Promise.race([execution, died]);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));

@@ -63,7 +63,7 @@ export class KernelClient {
   }
 
   /** Runs code as a frontend does; resolves when both the reply and the idle status have come. */
-  async execute(code: string, options: { storeHistory?: boolean; stopOnError?: boolean } = {}): Promise<Execution> {
+  async execute(code: string, options: { storeHistory?: boolean; stopOnError?: boolean; onSent?: (msgId: string) => void } = {}): Promise<Execution> {
     const id = this.#send(this.#shell, "execute_request", {
       code,
       silent: false,
@@ -72,12 +72,18 @@ export class KernelClient {
       allow_stdin: false,
       stop_on_error: options.stopOnError ?? true,
     });
+    options.onSent?.(id);
     const idle = this.#awaitIdle(id);
     const reply = (await this.#await(id))!;
     await idle;
     const iopub = this.#byParent.get(id) ?? [];
     this.#byParent.delete(id);
     return { reply, iopub };
+  }
+
+  /** The IOPub messages received so far for a request still in progress. */
+  received(msgId: string): readonly ReceivedMessage[] {
+    return this.#byParent.get(msgId) ?? [];
   }
 
   /** interrupt_request on the control channel (the kernelspec's interrupt_mode is "message"). */
