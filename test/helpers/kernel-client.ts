@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import * as zmq from "zeromq";
+import { freePort } from "../../dist/kernel/client/launch.js";
 import { ROOT } from "./node-script.js";
 
 export interface Msg {
@@ -14,16 +14,8 @@ export interface Msg {
   content: any;
 }
 
-/** A TCP port nobody listens on now, on the loopback interface. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// The product's own client finds ports the same way.
+export { freePort } from "../../dist/kernel/client/launch.js";
 
 /**
  * A small Jupyter client over zeromq for protocol-level tests: it starts the
