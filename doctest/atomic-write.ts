@@ -1,16 +1,28 @@
-import { renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 
+/** `.NAME.PID.doctest-update`: where a write goes before it is renamed over NAME. */
+const TEMPORARY = /^\.(.+)\.(\d+)\.doctest-update$/;
+
 /**
- * Replaces a file's contents all at once: the text goes to a temporary file
- * beside it, which is then renamed over the original. A crash at any moment
- * leaves either the old file or the new one, never a mix.
+ * Replaces the file (the one a symlink points to) with `text` all at once:
+ * written and flushed to a temporary file beside it, with its mode, then
+ * renamed over it. A crash at any moment leaves the old file or the new one.
  */
-export function writeFileAtomic(file: string, text: string): void {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.doctest-update`);
+export function writeAtomically(file: string, text: string): void {
+  const target = realpathSync(file);
+  const mode = statSync(target).mode & 0o7777;
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.doctest-update`);
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
+    const fd = openSync(temporary, "w", mode);
+    try {
+      writeSync(fd, text);
+      fchmodSync(fd, mode);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, target);
   } catch (error) {
     try {
       unlinkSync(temporary);
@@ -18,5 +30,38 @@ export function writeFileAtomic(file: string, text: string): void {
       // nothing to clean up
     }
     throw error;
+  }
+}
+
+/** Temporary files of this file that an --update killed before its rename left behind. */
+export function removeStaleTemporaries(file: string): void {
+  let directory: string;
+  let entries: string[];
+  try {
+    const target = realpathSync(file);
+    directory = path.dirname(target);
+    entries = readdirSync(directory);
+    file = target;
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const match = TEMPORARY.exec(entry);
+    if (match === null || match[1] !== path.basename(file) || isRunning(Number(match[2]))) continue;
+    try {
+      unlinkSync(path.join(directory, entry));
+    } catch {
+      // gone already
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

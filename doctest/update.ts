@@ -1,11 +1,9 @@
-import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
+import { removeStaleTemporaries, writeAtomically } from "./atomic-write.js";
 import { normalize } from "./checker.js";
 import { DocTestUsageError, type DocFile, type Example } from "./example.js";
 import { parseMarkdown } from "./parser.js";
 import type { ExampleResult, FileResult } from "./results.js";
-
-const TEMPORARY = /^\.(.+)\.(\d+)\.doctest-update$/;
 
 /**
  * Rewrites the expected output of the failed examples of a file in place,
@@ -90,67 +88,5 @@ function parseOrUndefined(text: string, file: string): DocFile | undefined {
   } catch (error) {
     if (error instanceof DocTestUsageError) return undefined;
     throw error;
-  }
-}
-
-/**
- * Replaces the file (the one a symlink points to) with `text` all at once:
- * written and flushed to a temporary file beside it, with its mode, then
- * renamed over it. A crash at any moment leaves the old file or the new one.
- */
-function writeAtomically(file: string, text: string): void {
-  const target = realpathSync(file);
-  const mode = statSync(target).mode & 0o7777;
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.doctest-update`);
-  try {
-    const fd = openSync(temporary, "w", mode);
-    try {
-      writeSync(fd, text);
-      fchmodSync(fd, mode);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, target);
-  } catch (error) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // nothing to clean up
-    }
-    throw error;
-  }
-}
-
-/** Temporary files of this file that an --update killed before its rename left behind. */
-function removeStaleTemporaries(file: string): void {
-  let directory: string;
-  let entries: string[];
-  try {
-    const target = realpathSync(file);
-    directory = path.dirname(target);
-    entries = readdirSync(directory);
-    file = target;
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const match = TEMPORARY.exec(entry);
-    if (match === null || match[1] !== path.basename(file) || isRunning(Number(match[2]))) continue;
-    try {
-      unlinkSync(path.join(directory, entry));
-    } catch {
-      // gone already
-    }
-  }
-}
-
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
