@@ -197,39 +197,49 @@ function notebookSuite() {
 
 const machine = `node ${process.version}, ${process.platform} ${process.arch}; median of ${REPEATS} interleaved runs; ${new Date().toISOString().slice(0, 10)}`;
 
-console.error("runtime: greenlet-ts vs Python greenlet");
-const runtime = runtimeSuite();
-const table = runtimeTable(runtime);
-console.log(`\n## Runtime (${machine})\n\n${table}\n`);
-if (runtime.withPython) {
-  writeFileSync(
-    path.join(here, "runtime-ratios.svg"),
-    barChart({
-      title: "greenlet-ts / Python greenlet (lower is better; tick = target)",
-      bars: runtime.rows.filter((row) => row.target !== null).map((row) => ({ label: row.key, value: row.ratio, target: row.target })),
-    }),
-  );
+// BENCH_ONLY=notebooks,kernel runs only those suites (the others' tables are kept).
+const only = process.env.BENCH_ONLY?.split(",");
+const wanted = (suite) => only === undefined || only.includes(suite);
+
+if (wanted("runtime")) {
+  console.error("runtime: greenlet-ts vs Python greenlet");
+  const runtime = runtimeSuite();
+  const table = runtimeTable(runtime);
+  console.log(`\n## Runtime (${machine})\n\n${table}\n`);
+  if (runtime.withPython) {
+    writeFileSync(
+      path.join(here, "runtime-ratios.svg"),
+      barChart({
+        title: "greenlet-ts / Python greenlet (lower is better; tick = target)",
+        bars: runtime.rows.filter((row) => row.target !== null).map((row) => ({ label: row.key, value: row.ratio, target: row.target })),
+      }),
+    );
+  }
+  updateReadme("runtime", `_${machine}_\n\n${table}\n\n![ratios](runtime-ratios.svg)`);
 }
-updateReadme("runtime", `_${machine}_\n\n${table}\n\n![ratios](runtime-ratios.svg)`);
 
-console.error("engine: per-cell costs");
-const engineTable = engineSuite();
-console.log(`\n## Engine (${machine})\n\n${engineTable}\n`);
-updateReadme("engine", `_${machine}_\n\n${engineTable}`);
+if (wanted("engine")) {
+  console.error("engine: per-cell costs");
+  const engineTable = engineSuite();
+  console.log(`\n## Engine (${machine})\n\n${engineTable}\n`);
+  updateReadme("engine", `_${machine}_\n\n${engineTable}`);
+}
 
-console.error("doctest: greenlet-ts doctest vs Python's doctest");
-const doctestTable = doctestSuite();
-console.log(`\n## Doctest (${machine})\n\n${doctestTable}\n`);
-updateReadme("doctest", `_${machine}_\n\n${doctestTable}`);
+if (wanted("doctest")) {
+  console.error("doctest: greenlet-ts doctest vs Python's doctest");
+  const doctestTable = doctestSuite();
+  console.log(`\n## Doctest (${machine})\n\n${doctestTable}\n`);
+  updateReadme("doctest", `_${machine}_\n\n${doctestTable}`);
+}
 
-if (spawnSync(PYTHON, ["-c", "import jupyter_client, ipykernel"]).status === 0) {
+if (wanted("kernel") && spawnSync(PYTHON, ["-c", "import jupyter_client, ipykernel"]).status === 0) {
   console.error("kernel: greenlet-ts vs ipykernel through jupyter_client");
   const kernelTable = kernelSuite();
   console.log(`\n## Kernel (${machine})\n\n${kernelTable}\n`);
   updateReadme("kernel", `_${machine}_\n\n${kernelTable}`);
 }
 
-if (existsSync("/usr/bin/jupyter") && spawnSync(PYTHON, ["-c", "import nbconvert"]).status === 0) {
+if (wanted("notebooks") && existsSync("/usr/bin/jupyter") && spawnSync(PYTHON, ["-c", "import nbconvert"]).status === 0) {
   console.error("notebooks: our client vs jupyter nbconvert --execute");
   const notebookTable = notebookSuite();
   console.log(`\n## Notebooks (${machine})\n\n${notebookTable}\n`);
