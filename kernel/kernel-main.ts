@@ -4,11 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import * as zmq from "zeromq";
 import { History } from "./core/history.js";
-import { KernelCore } from "./core/kernel-core.js";
+import { KernelCore, type ErrorReply } from "./core/kernel-core.js";
+import { KernelStats } from "./core/stats.js";
 import { PROTOCOL_VERSION, type Message, type Replies } from "./protocol/messages.js";
-import { Wire, WireError } from "./protocol/wire.js";
+import { contentProblem } from "./protocol/validate.js";
+import { printable, Wire, WireError } from "./protocol/wire.js";
 import { startBackgroundChannels } from "./transport/background-channels.js";
 import { endpoint, readConnectionFile } from "./transport/connection.js";
+import { TokenBucket } from "./transport/rate-limit.js";
 import { SendQueue } from "./transport/send-queue.js";
 
 const require = createRequire(import.meta.url);
@@ -50,61 +53,163 @@ export function kernelInfo(): Replies["kernel_info_reply"] {
   };
 }
 
-/** `greenlet-ts kernel -f CONNECTION_FILE`: runs until a shutdown_request. */
+/**
+ * Calls `handle` with each message of `socket` until the socket is closed,
+ * holding no message across the wait for the next (a refused 64 MB message
+ * would otherwise stay alive until another one comes).
+ */
+export async function eachMessage(socket: zmq.Router, handle: (frames: Buffer[]) => void): Promise<void> {
+  for (;;) {
+    let frames: Buffer[] | undefined;
+    try {
+      frames = await socket.receive();
+    } catch (error) {
+      if (socket.closed) return;
+      throw error;
+    }
+    handle(frames);
+    frames = undefined;
+  }
+}
+
+/** What a cell's process.exit() throws: the cell stops there, the kernel ends once it has replied. */
+class KernelExit extends Error {}
+KernelExit.prototype.name = "KernelExit";
+
+/**
+ * IOPub is a PUB socket: a subscriber that falls HWM messages behind loses
+ * messages, its status "idle" among them, and then waits forever. Output
+ * messages are therefore limited to OUTPUT_PER_SECOND (after a burst of
+ * OUTPUT_BURST), well under the high-water mark, and the rest are dropped
+ * and said so, as Jupyter's server does at 1,000 messages a second; status
+ * messages and results are never dropped.
+ */
+const OUTPUT_PER_SECOND = 2000;
+const OUTPUT_BURST = 5000;
+const IOPUB_HWM = 20_000;
+
+/** Input replies are short; a larger message is refused before it is verified or decoded. */
+const STDIN_MAX_JSON_BYTES = 16 << 20;
+
+/** `greenlet-ts kernel -f CONNECTION_FILE`: runs until a shutdown_request, SIGTERM or process.exit(). */
 export async function runKernel(connectionFile: string): Promise<void> {
   const info = readConnectionFile(connectionFile, log);
+  const stats = new KernelStats(log);
   const wire = new Wire(info.key, info.signature_scheme);
   const shell = new zmq.Router();
   const stdin = new zmq.Router();
-  const iopub = new zmq.Publisher();
+  const iopub = new zmq.Publisher({ sendHighWaterMark: IOPUB_HWM });
   await shell.bind(endpoint(info, info.shell_port));
   await stdin.bind(endpoint(info, info.stdin_port));
   await iopub.bind(endpoint(info, info.iopub_port));
   const onSendError = (error: unknown): void => log(`send failed: ${String(error)}`);
   const shellOut = new SendQueue((frames) => shell.send(frames), onSendError);
-  const iopubOut = new SendQueue((frames) => iopub.send(frames), onSendError);
+  // Output waiting while a cell spins is limited too (nothing is sent until it yields).
+  const iopubOut = new SendQueue((frames) => iopub.send(frames), onSendError, { maxMessages: OUTPUT_BURST, maxBytes: 256 << 20 });
+  const outputTokens = new TokenBucket(OUTPUT_PER_SECOND, OUTPUT_BURST);
+  /** Output dropped by the rate limit since the last notice, and the request it was for. */
+  const droppedOutput = { count: 0, parent: {} as Message["parent_header"] };
 
   const stdinOut = new SendQueue((frames) => stdin.send(frames), onSendError);
-  const waitingInput = new Map<string, (value: string) => void>();
+  /** input() calls waiting for their input_reply, by the msg_id of their input_request. */
+  const waitingInput = new Map<string, { request: string; resolve: (value: string) => void }>();
+  const send = (parent: Message["parent_header"], msgType: string, content: unknown, droppable: boolean): void => {
+    void iopubOut.push(wire.serialize({ identities: [Buffer.from(msgType)], header: wire.header(msgType), parent_header: parent, metadata: {}, content: content as never, buffers: [] }), droppable);
+  };
   const channels = {
     input(request: Message, prompt: string, password: boolean): Promise<string> {
       // The input_reply names the input_request as its parent.
       const header = wire.header("input_request");
       return new Promise<string>((resolve) => {
-        waitingInput.set(header.msg_id, resolve);
+        waitingInput.set(header.msg_id, { request: request.header.msg_id, resolve });
         void stdinOut.push(wire.serialize({ identities: request.identities, header, parent_header: request.header, metadata: {}, content: { prompt, password }, buffers: [] }));
       });
     },
-    reply<K extends keyof Replies>(request: Message, msgType: K, content: Replies[K]): void {
+    flushed(): Promise<void> {
+      return iopubOut.flush();
+    },
+    endInput(request: Message): void {
+      // An interrupted input() must not take the reply meant for the next one.
+      for (const [id, waiting] of waitingInput) if (waiting.request === request.header.msg_id) waitingInput.delete(id);
+    },
+    reply<K extends keyof Replies>(request: Message, msgType: K, content: Replies[K] | ErrorReply): void {
       void shellOut.push(wire.serialize({ identities: request.identities, header: wire.header(msgType), parent_header: request.header, metadata: {}, content: content as never, buffers: [] }));
     },
     publish(parent: Message["parent_header"], msgType: string, content: unknown): void {
-      void iopubOut.push(wire.serialize({ identities: [Buffer.from(msgType)], header: wire.header(msgType), parent_header: parent, metadata: {}, content: content as never, buffers: [] }));
+      const output = msgType === "stream" || msgType === "display_data" || msgType === "update_display_data";
+      if (output && !outputTokens.take()) {
+        droppedOutput.count++;
+        droppedOutput.parent = parent;
+        stats.counters.iopubDropped++;
+        return;
+      }
+      if (msgType === "status" && droppedOutput.count > 0) {
+        // Before the next status: what was dropped, where the user looks for it.
+        const text = `[greenlet-ts: ${droppedOutput.count.toLocaleString("en-US")} output messages dropped: more than ${OUTPUT_PER_SECOND.toLocaleString("en-US")} a second]\n`;
+        droppedOutput.count = 0;
+        send(droppedOutput.parent, "stream", { name: "stderr", text }, false);
+      }
+      send(parent, msgType, content, output);
     },
   };
   // Computed once: the control thread and the shell answer kernel_info with the same reply.
   const kernelInfoReply = kernelInfo();
-  const background = startBackgroundChannels(info, kernelInfoReply, wire.session, require.resolve("zeromq"), {
-    onLog: log,
-    onShutdown: (request) => {
-      void iopubOut.flush().then(() => {
-        background.postMessage({ kind: "shutdown-ready", request, content: { status: "ok", restart: Boolean(request.content?.restart) } });
-        // Once the reply is out: every socket closed by the thread that owns it, then exit.
-        background.once("message", () => {
-          background.postMessage({ kind: "close" });
-          background.once("exit", () => exit());
-        });
-        setTimeout(() => exit(), 2000).unref();
-      });
-    },
+  let core: KernelCore | undefined;
+  let history: History | undefined;
+
+  // Every way out but a crash comes through here: history and counters are written, whoever called exit.
+  const exitProcess = process.exit.bind(process) as (code?: number) => never;
+  process.on("exit", (code) => {
+    history?.flush();
+    stats.flush();
+    stats.counters.iopubDropped += iopubOut.dropped;
+    log(`counters: ${JSON.stringify(stats.counters)}`);
+    log(`exited with status ${code}`);
   });
+  let finishing = false;
+  /**
+   * Ends the kernel cleanly: no new request starts, the one being handled
+   * finishes if `waitForCell`, everything queued is handed to ZeroMQ, the
+   * shutdown_reply (if any) goes out, then the sockets are closed by their
+   * threads and the process exits with `code`.
+   */
+  const finish = async (code: number, why: string, options: { waitForCell?: boolean; shutdown?: Message<"shutdown_request", { restart?: boolean }> } = {}): Promise<void> => {
+    if (finishing) return;
+    finishing = true;
+    process.exitCode = code;
+    log(why);
+    // Whatever happens below, the process ends.
+    setTimeout(() => exitProcess(code), 5000).unref();
+    const stopped = core?.stop();
+    if (options.waitForCell) await stopped;
+    await Promise.all([shellOut.flush(), iopubOut.flush(), stdinOut.flush()]);
+    if (options.shutdown !== undefined) {
+      const replied = new Promise<void>((resolve) => background.on("message", (m: { kind: string }) => m.kind === "shutdown-replied" && resolve()));
+      background.send({ kind: "shutdown-ready", request: options.shutdown, content: { status: "ok", restart: Boolean(options.shutdown.content?.restart) } });
+      await replied;
+    }
+    const threadEnded = new Promise((resolve) => background.once("exit", resolve));
+    background.send({ kind: "close" });
+    await Promise.race([threadEnded, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    for (const socket of [shell, stdin, iopub]) socket.close();
+    exitProcess(code);
+  };
+
+  const background = startBackgroundChannels(info, kernelInfoReply, wire.session, wire.replay.buffer, {
+    onLog: log,
+    onFatal: (text) => void finish(1, `${text}: the kernel cannot be managed without control and heartbeat; exiting`),
+    onRejected: (reason, detail) => stats.reject("control", reason, detail),
+    onAccepted: (msgType) => stats.accept("control", msgType),
+    // Replied once IOPub is flushed; a running cell is not waited for.
+    onShutdown: (request) => void finish(0, "shutdown_request: exiting", { shutdown: request }),
+  });
+  process.on("SIGTERM", () => void finish(0, "SIGTERM: exiting"));
 
   // The engine (and its modules) load after the sockets are up: a client's
   // first kernel_info_request is answered before that, from here.
-  let core: KernelCore | undefined;
   const early: Message[] = [];
   const startEngine = async (): Promise<void> => {
-    const history = new History(path.join(jupyterDataDir(), "greenlet-ts", "history.json"), log);
+    history = new History(path.join(jupyterDataDir(), "greenlet-ts", "history.json"), log);
     const { Session } = await import("../runtime/engine/index.js");
     const engine = new Session({
       interrupts: true,
@@ -129,60 +234,68 @@ export async function runKernel(connectionFile: string): Promise<void> {
         "function openComm(target: string, data?: unknown): Comm;",
       ].join("\n"),
     });
-    core = new KernelCore(engine, channels as never, kernelInfoReply, history, log);
+    core = new KernelCore(engine, channels as never, kernelInfoReply, history, log, stats);
+    // process.exit() in a cell ends the kernel the clean way: the cell's reply and output go out first.
+    process.exit = function exit(code?: number | string | null): never {
+      const status = code === undefined || code === null ? Number(process.exitCode ?? 0) : Number(code);
+      const valid = Number.isInteger(status) ? status : 1;
+      void finish(valid, `process.exit(${valid}) was called: exiting once the cell has finished`, { waitForCell: true });
+      throw new KernelExit(`process.exit(${valid}) was called: the kernel exits after this cell`);
+    } as typeof process.exit;
     for (const request of early.splice(0)) core.receive(request);
     // input_reply messages, matched to the input() waiting for them by parent.
-    void (async () => {
-      for await (const frames of stdin) {
-        try {
-          const reply = wire.parse(frames);
-          if (reply.header.msg_type !== "input_reply") continue;
-          // Matched by parent when the client sets it; jupyter_client's input() does not,
-          // so otherwise it answers the oldest input still waiting, as ipykernel assumes.
-          let key = String(reply.parent_header.msg_id ?? "");
-          if (!waitingInput.has(key)) key = waitingInput.keys().next().value ?? "";
-          const waiting = waitingInput.get(key);
-          if (waiting !== undefined) {
-            waitingInput.delete(key);
-            waiting(String((reply.content as { value?: unknown }).value ?? ""));
-          }
-        } catch (error) {
-          log(`stdin: dropped a message (${error instanceof WireError ? error.message : String(error)})`);
-        }
+    void eachMessage(stdin, (frames) => {
+      let reply: Message;
+      try {
+        reply = wire.parse(frames, { maxJsonBytes: STDIN_MAX_JSON_BYTES });
+      } catch (error) {
+        if (error instanceof WireError) stats.reject("stdin", error.reason, error.detail);
+        else log(`stdin: ${String(error)}`);
+        return;
       }
-    })();
+      const type = reply.header.msg_type;
+      if (type !== "input_reply") return stats.reject("stdin", "unknown msg_type", printable(type));
+      const problem = contentProblem(type, reply.content);
+      if (problem !== undefined) return stats.reject("stdin", "invalid content", problem);
+      // Matched by parent when the client sets it; jupyter_client's input() does not,
+      // so otherwise it answers the oldest input still waiting, as ipykernel assumes.
+      let key = String(reply.parent_header.msg_id ?? "");
+      if (!waitingInput.has(key)) key = waitingInput.keys().next().value ?? "";
+      const waiting = waitingInput.get(key);
+      if (waiting === undefined) return stats.reject("stdin", "no input waiting");
+      stats.accept("stdin", type);
+      waitingInput.delete(key);
+      waiting.resolve(reply.content.value as string);
+    });
   };
   setImmediate(() => {
     startEngine().catch((error: unknown) => {
       log(`the engine failed to start: ${(error as Error)?.stack ?? String(error)}`);
-      process.exit(1);
+      exitProcess(1);
     });
   });
 
-  const exit = (): void => {
-    for (const socket of [shell, stdin, iopub]) socket.close();
-    process.exit(0);
-  };
   channels.publish({}, "status", { execution_state: "starting" });
-  let dropped = 0;
   // A closed socket ends this loop (at exit).
-  for await (const frames of shell) {
+  await eachMessage(shell, (frames) => {
     let request: Message;
     try {
       request = wire.parse(frames);
     } catch (error) {
-      // Logged, rate-limited; never reaches the engine.
-      if (dropped++ < 100 || dropped % 1000 === 0) log(`shell: dropped a message (${error instanceof WireError ? error.message : String(error)})`);
-      continue;
+      // Counted, logged once (rate-limited); never reaches the engine.
+      if (error instanceof WireError) stats.reject("shell", error.reason, error.detail);
+      else log(`shell: ${String(error)}`);
+      return;
     }
     if (core !== undefined) {
       core.receive(request);
     } else if (request.header.msg_type === "kernel_info_request") {
+      stats.accept("shell", "kernel_info_request");
       channels.publish(request.header, "status", { execution_state: "busy" });
       channels.reply(request, "kernel_info_reply", kernelInfoReply);
       channels.publish(request.header, "status", { execution_state: "idle" });
     } else {
       early.push(request);
     }
-  }
+  });
 }

@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import type { HistoryRequest } from "../protocol/messages.js";
 
-interface Entry {
+export interface HistoryEntry {
   session: number;
   line: number;
   input: string;
@@ -12,24 +12,39 @@ interface Entry {
 
 /**
  * The inputs of executed cells, kept across kernel restarts in one JSON file
- * under the Jupyter data directory. Every write goes to a temporary file that
- * is renamed over the old one, so the file is never half written; a file that
- * cannot be read is set aside and history starts afresh.
+ * under the Jupyter data directory. Every write goes to a temporary file,
+ * flushed to disk, then renamed over the old one, so the file is never half
+ * written, whenever the process dies; a file that cannot be read is set aside
+ * and history starts afresh.
+ *
+ * Writes are at most one per SAVE_MS: a cell that comes after a quiet second
+ * is written before it runs (so a cell that kills the process is in the
+ * file), while a burst of cells costs one write per second rather than one
+ * per cell. The last ones are written when the kernel exits; a process that
+ * is killed loses at most the cells of the last second.
  */
 export class History {
-  readonly #entries: Entry[] = [];
+  /** Entries kept, in memory and in the file. */
+  static readonly KEEP = 10_000;
+  static readonly SAVE_MS = 1000;
+  readonly #entries: HistoryEntry[] = [];
   readonly session: number;
+  #dirty = false;
+  #lastSave = 0;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly file: string,
     private readonly log: (text: string) => void,
   ) {
     try {
-      const stored = JSON.parse(readFileSync(file, "utf8")) as { entries?: Entry[] };
-      if (Array.isArray(stored.entries)) this.#entries.push(...stored.entries.filter((e) => typeof e?.input === "string"));
+      const stored = JSON.parse(readFileSync(file, "utf8")) as { entries?: unknown };
+      if (!Array.isArray(stored?.entries)) throw new Error("no entries array");
+      this.#entries.push(...stored.entries.filter(isEntry).slice(-History.KEEP));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-        log(`history: ${file} could not be read (${(error as Error).message}); starting a new one`);
+        // The message only: a JSON error may quote the file, and a file is no place for secrets, but a log is less of one.
+        log(`history: ${file} could not be read (${error instanceof SyntaxError ? "not JSON" : (error as Error).message}); starting a new one`);
         try {
           renameSync(file, `${file}.unreadable`);
         } catch {
@@ -38,15 +53,66 @@ export class History {
       }
     }
     this.session = Math.max(0, ...this.#entries.map((e) => e.session)) + 1;
+    this.#removeStaleTemporaries();
   }
 
-  add(line: number, input: string, output: string | null = null): void {
-    this.#entries.push({ session: this.session, line, input, output });
-    const keep = this.#entries.slice(-10_000);
+  /** Temporary files of kernels killed while writing (a minute old: not another kernel's write in progress). */
+  #removeStaleTemporaries(): void {
+    const dir = path.dirname(this.file);
+    const prefix = `${path.basename(this.file)}.`;
+    try {
+      for (const name of readdirSync(dir)) {
+        if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+        const temporary = path.join(dir, name);
+        if (Date.now() - statSync(temporary).mtimeMs > 60_000) unlinkSync(temporary);
+      }
+    } catch {
+      // no directory yet, or a file gone meanwhile
+    }
+  }
+
+  add(line: number, input: string): HistoryEntry {
+    const entry: HistoryEntry = { session: this.session, line, input, output: null };
+    this.#entries.push(entry);
+    if (this.#entries.length > History.KEEP) this.#entries.splice(0, this.#entries.length - History.KEEP);
+    this.#changed();
+    return entry;
+  }
+
+  /** The text/plain result of an entry's cell, once it has run. */
+  setOutput(entry: HistoryEntry, output: string): void {
+    entry.output = output;
+    this.#changed();
+  }
+
+  /** Writes what is not written yet, now (the kernel is exiting). */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#dirty) this.#save();
+  }
+
+  #changed(): void {
+    this.#dirty = true;
+    if (this.#timer !== undefined) return;
+    const wait = this.#lastSave + History.SAVE_MS - Date.now();
+    if (wait <= 0) this.#save();
+    else this.#timer = setTimeout(() => this.flush(), wait).unref();
+  }
+
+  #save(): void {
+    this.#dirty = false;
+    this.#lastSave = Date.now();
+    const temporary = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ entries: keep }));
+      const fd = openSync(temporary, "w", 0o600);
+      try {
+        writeSync(fd, JSON.stringify({ entries: this.#entries }));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(temporary, this.file);
     } catch (error) {
       this.log(`history: cannot write ${this.file}: ${(error as Error).message}`);
@@ -56,31 +122,26 @@ export class History {
   /** history_request: tail, range (negative session = relative to this one) and search (glob pattern). */
   query(request: HistoryRequest): Array<[number, number, string] | [number, number, [string, string | null]]> {
     // With output, each row's third item is [input, output], as ipykernel answers.
-    const rows = this.#entries.map((e): [number, number, string] => [e.session, e.line, e.input]);
-    const withOutput = (found: Array<[number, number, string]>): Array<[number, number, string] | [number, number, [string, string | null]]> =>
-      request.output ? found.map(([s, l]) => {
-        const entry = this.#entries.find((e) => e.session === s && e.line === l)!;
-        return [s, l, [entry.input, entry.output ?? null]];
-      }) : found;
-    return withOutput(this.#select(rows, request));
+    return this.#select(request).map((e) => (request.output ? [e.session, e.line, [e.input, e.output ?? null]] : [e.session, e.line, e.input]));
   }
 
-  #select(rows: Array<[number, number, string]>, request: HistoryRequest): Array<[number, number, string]> {
+  #select(request: HistoryRequest): HistoryEntry[] {
+    const entries = this.#entries;
     switch (request.hist_access_type) {
       case "tail":
-        return rows.slice(-(request.n ?? 10));
+        return entries.slice(-(request.n ?? 10));
       case "range": {
         const session = request.session === undefined || request.session === 0 ? this.session : request.session < 0 ? this.session + request.session : request.session;
         const start = request.start ?? 0;
         const stop = request.stop ?? Number.POSITIVE_INFINITY;
-        return rows.filter(([s, line]) => s === session && line >= start && line < stop);
+        return entries.filter((e) => e.session === session && e.line >= start && e.line < stop);
       }
       case "search": {
         const pattern = new RegExp(`^${(request.pattern ?? "*").replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, ".")}$`);
-        let found = rows.filter(([, , input]) => pattern.test(input));
+        let found = entries.filter((e) => pattern.test(e.input));
         if (request.unique) {
           const seen = new Set<string>();
-          found = found.reverse().filter(([, , input]) => !seen.has(input) && seen.add(input)).reverse();
+          found = found.reverse().filter((e) => !seen.has(e.input) && seen.add(e.input)).reverse();
         }
         return request.n === undefined ? found : found.slice(-request.n);
       }
@@ -88,4 +149,16 @@ export class History {
         return [];
     }
   }
+}
+
+function isEntry(value: unknown): value is HistoryEntry {
+  const e = value as Partial<HistoryEntry> | null;
+  return (
+    e !== null &&
+    typeof e === "object" &&
+    Number.isSafeInteger(e.session) &&
+    Number.isSafeInteger(e.line) &&
+    typeof e.input === "string" &&
+    (e.output === undefined || e.output === null || typeof e.output === "string")
+  );
 }

@@ -1,7 +1,10 @@
 import type { CellOutcome, Completeness, Completions, EngineEvent, EngineListener, ExecuteOptions, Inspection } from "../../runtime/engine/index.js";
 import { REPLY_TO, type Broadcasts, type Header, type Message, type Notifications, type ReplyOf, type Replies, type Requests } from "../protocol/messages.js";
+import { contentProblem } from "../protocol/validate.js";
+import { printable } from "../protocol/wire.js";
 import { CommRegistry } from "./comms.js";
-import type { History } from "./history.js";
+import type { History, HistoryEntry } from "./history.js";
+import type { KernelStats } from "./stats.js";
 
 /** The engine behind the kernel: the one small interface the protocol core uses. */
 export interface CellEngine {
@@ -13,12 +16,25 @@ export interface CellEngine {
   readonly executionCount: number;
 }
 
+/** The reply to a request that could not be handled: its content was invalid, or its handler threw. */
+export interface ErrorReply {
+  status: "error";
+  ename: string;
+  evalue: string;
+  traceback: string[];
+  execution_count?: number;
+}
+
 /** What the core needs of the transport: replies on a request's channel, broadcasts on IOPub. */
 export interface Channels {
-  reply<K extends keyof Replies>(request: Message, msgType: K, content: Replies[K]): void;
+  reply<K extends keyof Replies>(request: Message, msgType: K, content: Replies[K] | ErrorReply): void;
   publish<K extends keyof Broadcasts>(parent: Partial<Header>, msgType: K, content: Broadcasts[K]): void;
   /** Sends input_request on stdin to the client that sent `request`; resolves with its input_reply's value. */
   input(request: Message, prompt: string, password: boolean): Promise<string>;
+  /** The request's cell has finished: input() calls of it still waiting (an interrupt) wait no more. */
+  endInput(request: Message): void;
+  /** Resolves once everything published so far has been handed to ZeroMQ. */
+  flushed(): Promise<void>;
 }
 
 type Handler<K extends keyof Requests> = (request: Message<K, Requests[K]>) => Promise<ReplyOf<K>> | ReplyOf<K>;
@@ -32,13 +48,28 @@ type HandlerTable = { [K in keyof Requests]?: Handler<K> };
  * its cell came from.
  */
 export class KernelCore {
+  /**
+   * Parent headers kept for late output, least recently used first out: a
+   * cell whose timer still prints keeps its place; output of a cell older
+   * than the last PARENTS that print is dropped (and counted).
+   */
+  static readonly PARENTS = 1000;
   #executionCount = 0;
   readonly #parents = new Map<number, Partial<Header>>();
   readonly #queue: Message[] = [];
   #busy = false;
+  #stopped = false;
+  #idle: Promise<void> = Promise.resolve();
   readonly #handlers: HandlerTable;
   /** Stream text waiting to be sent: consecutive writes of a cell become one message. */
-  #pendingStream: { parent: Partial<Header>; name: "stdout" | "stderr"; text: string } | undefined;
+  #pendingStream: { parent: Partial<Header>; name: "stdout" | "stderr"; text: string; dropped: number } | undefined;
+  /**
+   * Characters of stream text held for one message. A cell that prints in a
+   * loop without yielding lets nothing be sent until it ends or is
+   * interrupted; past this, its output is dropped (and the message says how
+   * much), so that such a loop does not eat the memory of the process.
+   */
+  static readonly MAX_STREAM_TEXT = 4 << 20;
   #flushScheduled = false;
   /** The execute request running now: input() asks its client. */
   #executing: Message<"execute_request", Requests["execute_request"]> | undefined;
@@ -53,6 +84,7 @@ export class KernelCore {
     private readonly kernelInfo: Replies["kernel_info_reply"],
     private readonly history: History,
     private readonly log: (text: string) => void,
+    private readonly stats: KernelStats,
   ) {
     engine.on((event) => this.#broadcast(event));
     this.comms = new CommRegistry(
@@ -94,16 +126,29 @@ export class KernelCore {
     };
   }
 
-  /** A shell request: handled in order, one at a time. */
+  /** A shell request: handled in order, one at a time. A type without a handler is refused here. */
   receive(request: Message): void {
+    const type = request.header.msg_type;
+    if (!Object.hasOwn(this.#handlers, type) && !Object.hasOwn(this.#notifications, type)) {
+      this.stats.reject("shell", "unknown msg_type", printable(type));
+      return;
+    }
+    if (this.#stopped) return;
     this.#queue.push(request);
-    if (!this.#busy) void this.#drain();
+    if (!this.#busy) this.#idle = this.#drain();
+  }
+
+  /** Takes no more requests (the kernel is exiting); resolves once the one being handled is done. */
+  stop(): Promise<void> {
+    this.#stopped = true;
+    this.#queue.length = 0;
+    return this.#idle;
   }
 
   async #drain(): Promise<void> {
     this.#busy = true;
     try {
-      for (let request = this.#queue.shift(); request !== undefined; request = this.#queue.shift()) {
+      for (let request = this.#queue.shift(); request !== undefined && !this.#stopped; request = this.#queue.shift()) {
         await this.#handle(request);
       }
     } finally {
@@ -116,46 +161,64 @@ export class KernelCore {
     this.#flushStream();
     this.#handling = request.header;
     this.channels.publish(request.header, "status", { execution_state: "busy" });
+    const isRequest = Object.hasOwn(this.#handlers, type);
     try {
-      const notification = (this.#notifications as unknown as Record<string, ((request: Message) => void) | undefined>)[type];
-      if (notification !== undefined) {
-        notification(request);
+      const problem = contentProblem(type, request.content);
+      if (problem !== undefined) {
+        // Counted and logged as a refusal; a request still gets its (error) reply, so that no client waits forever.
+        this.stats.reject("shell", "invalid content", `${type}: ${problem}`);
+        if (isRequest) this.#replyError(request, "InvalidRequest", `${type}: ${problem}`);
         return;
       }
-      const handler = (this.#handlers as Record<string, Handler<keyof Requests> | undefined>)[type];
-      if (handler === undefined) {
-        this.log(`shell: no handler for ${type}`);
+      this.stats.accept("shell", type);
+      if (!isRequest) {
+        (this.#notifications as unknown as Record<string, (request: Message) => void>)[type]!(request);
         return;
       }
+      const handler = (this.#handlers as Record<string, Handler<keyof Requests>>)[type]!;
       const reply = await handler(request as never);
       this.#flushStream();
       this.channels.reply(request, REPLY_TO[type as keyof Requests], reply as never);
     } catch (error) {
       this.log(`shell: ${type} failed: ${(error as Error)?.stack ?? String(error)}`);
+      if (isRequest) this.#replyError(request, (error as Error)?.name ?? "Error", (error as Error)?.message ?? String(error));
     } finally {
       this.channels.publish(request.header, "status", { execution_state: "idle" });
     }
   }
 
+  #replyError(request: Message, ename: string, evalue: string): void {
+    const type = request.header.msg_type as keyof Requests;
+    const content: ErrorReply = { status: "error", ename, evalue, traceback: [] };
+    if (type === "execute_request") content.execution_count = this.#executionCount;
+    this.#flushStream();
+    this.channels.reply(request, REPLY_TO[type], content);
+  }
+
   async #execute(request: Message<"execute_request", Requests["execute_request"]>): Promise<ReplyOf<"execute_request">> {
     const { code, silent = false, store_history = !silent, stop_on_error = true } = request.content;
-    if (typeof code !== "string") throw new TypeError("execute_request: content.code must be a string");
     if (store_history) this.#executionCount++;
     const count = this.#executionCount;
     if (!silent) this.channels.publish(request.header, "execute_input", { code, execution_count: count });
+    // Out before the cell runs: a cell that spins would hold it back, and a frontend would not see that it runs.
+    await this.channels.flushed();
     const cell = this.engine.executionCount + 1;
-    this.#parents.set(cell, silent ? { ...request.header, msg_type: "silent" } : request.header);
+    this.#remember(cell, silent ? { ...request.header, msg_type: "silent" } : request.header);
+    // The input is in the history before it runs, as IPython does: a cell that ends the process is there too.
+    const entry: HistoryEntry | undefined = store_history ? this.history.add(count, code) : undefined;
     this.#executing = request;
+    this.stats.counters.executed++;
     let outcome: CellOutcome;
     try {
       outcome = await this.engine.execute(code, { filename: `[${count}]` });
     } finally {
       this.#executing = undefined;
+      this.channels.endInput(request as unknown as Message);
     }
     const userExpressions = outcome.status === "ok" ? await this.#userExpressions(request.content.user_expressions ?? {}) : {};
-    if (store_history) {
-      const plain = outcome.status === "ok" ? outcome.data?.["text/plain"] : undefined;
-      this.history.add(count, code, typeof plain === "string" ? plain : null);
+    if (entry !== undefined && outcome.status === "ok") {
+      const plain = outcome.data?.["text/plain"];
+      if (typeof plain === "string") this.history.setOutput(entry, plain);
     }
     if (outcome.status === "ok") {
       return { status: "ok", execution_count: count, user_expressions: userExpressions, payload: [] };
@@ -184,7 +247,7 @@ export class KernelCore {
     const results: Record<string, unknown> = {};
     for (const [name, expression] of Object.entries(expressions)) {
       const cell = this.engine.executionCount + 1;
-      this.#parents.set(cell, { msg_type: "silent" });
+      this.#remember(cell, { msg_type: "silent" });
       const outcome = await this.engine.execute(String(expression), { filename: `user_expressions.${name}` });
       results[name] =
         outcome.status === "ok"
@@ -217,10 +280,11 @@ export class KernelCore {
   #stream(parent: Partial<Header>, name: "stdout" | "stderr", text: string): void {
     const pending = this.#pendingStream;
     if (pending !== undefined && pending.parent === parent && pending.name === name) {
-      pending.text += text;
+      if (pending.text.length + text.length <= KernelCore.MAX_STREAM_TEXT) pending.text += text;
+      else pending.dropped += text.length;
     } else {
       this.#flushStream();
-      this.#pendingStream = { parent, name, text };
+      this.#pendingStream = { parent, name, text: text.slice(0, KernelCore.MAX_STREAM_TEXT), dropped: Math.max(0, text.length - KernelCore.MAX_STREAM_TEXT) };
     }
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -235,12 +299,30 @@ export class KernelCore {
     const pending = this.#pendingStream;
     if (pending === undefined) return;
     this.#pendingStream = undefined;
-    this.channels.publish(pending.parent, "stream", { name: pending.name, text: pending.text });
+    let text = pending.text;
+    if (pending.dropped > 0) {
+      this.stats.counters.outputDropped += pending.dropped;
+      text += `\n[greenlet-ts: ${pending.dropped.toLocaleString("en-US")} more characters of ${pending.name} dropped: the cell wrote them faster than they could be sent]\n`;
+    }
+    this.channels.publish(pending.parent, "stream", { name: pending.name, text });
+  }
+
+  /** A cell's parent header, kept while it is among the PARENTS most recently used. */
+  #remember(cell: number, parent: Partial<Header>): void {
+    this.#parents.delete(cell);
+    this.#parents.set(cell, parent);
+    if (this.#parents.size > KernelCore.PARENTS) this.#parents.delete(this.#parents.keys().next().value!);
+    this.stats.counters.parents = this.#parents.size;
   }
 
   #broadcast(event: EngineEvent): void {
     const parent = this.#parents.get(event.cell);
-    if (parent === undefined) return;
+    if (parent === undefined) {
+      this.stats.counters.lateOutputDropped++;
+      return;
+    }
+    // Used: it moves to the most recent end.
+    this.#remember(event.cell, parent);
     const silent = parent.msg_type === "silent";
     if (event.kind !== "stream") this.#flushStream();
     switch (event.kind) {

@@ -1,55 +1,92 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { PROTOCOL_VERSION, type Header, type Message } from "./messages.js";
+import { ReplayGuard } from "./replay.js";
 
 const DELIMITER = "<IDS|MSG>";
 
+/** Why a message was refused: the kernel counts refusals by these. */
+export type RejectReason =
+  | "no delimiter"
+  | "too few frames"
+  | "too large"
+  | "bad signature"
+  | "replayed signature"
+  | "not JSON"
+  | "not a JSON object"
+  | "bad header"
+  | "unknown msg_type"
+  | "invalid content"
+  | "no input waiting";
+
 /** Why a multipart message was refused (logged once, never passed on). */
-export class WireError extends Error {}
+export class WireError extends Error {
+  constructor(
+    readonly reason: RejectReason,
+    readonly detail?: string,
+  ) {
+    super(detail === undefined ? reason : `${reason}: ${detail}`);
+  }
+}
+
+export interface ParseOptions {
+  /** Refuse, before verifying or decoding, when the four JSON frames together are larger. */
+  maxJsonBytes?: number;
+}
 
 /**
  * Signing and parsing of the wire format: identities, `<IDS|MSG>`, the HMAC
- * of the four JSON frames, the frames, then buffers. Signatures are compared
- * in constant time, and a signature seen before is refused (a replayed
- * message), as ipykernel's digest history does. An empty key means no signing.
+ * of the four JSON frames, the frames, then buffers. Cheap checks come first
+ * (a 64 MB frame of garbage costs a length comparison), signatures are
+ * compared in constant time, and a signature seen before on any channel is
+ * refused (a replayed message). An empty key means no signing, and then no
+ * replay check either.
  */
 export class Wire {
   readonly #algorithm: string | undefined;
-  readonly #seen = new Set<string>();
-  readonly #seenOrder: string[] = [];
-  static readonly HISTORY = 1 << 16;
+  /** Length of a signature in hex. */
+  readonly #signatureLength: number = 0;
+  readonly replay: ReplayGuard;
 
   constructor(
     private readonly key: string,
     scheme = "hmac-sha256",
-    readonly session = randomUUID(),
+    readonly session: string = randomUUID(),
+    replay?: ReplayGuard,
   ) {
+    this.replay = replay ?? new ReplayGuard();
     if (key !== "") {
       const match = /^hmac-(.+)$/.exec(scheme);
-      if (match === null) throw new WireError(`unsupported signature_scheme "${scheme}"`);
+      if (match === null) throw new Error(`unsupported signature_scheme "${scheme}"`);
       this.#algorithm = match[1]!;
-      createHmac(this.#algorithm, "probe"); // throws early for an algorithm node does not have
+      // Throws early for an algorithm node does not have.
+      this.#signatureLength = createHmac(this.#algorithm, "probe").digest().length * 2;
     }
   }
 
   sign(frames: readonly (string | Buffer)[]): string {
-    if (this.#algorithm === undefined) return "";
-    const hmac = createHmac(this.#algorithm, this.key);
-    for (const frame of frames) hmac.update(frame);
-    return hmac.digest("hex");
+    return this.#algorithm === undefined ? "" : this.#digest(frames).toString("hex");
   }
 
-  /** Parses and verifies a received multipart message. */
-  parse(frames: readonly Buffer[]): Message {
-    const at = frames.findIndex((frame) => frame.length === DELIMITER.length && frame.toString() === DELIMITER);
-    if (at < 0) throw new WireError("no <IDS|MSG> delimiter");
-    if (frames.length < at + 6) throw new WireError(`${frames.length - at - 1} frames after the delimiter, 5 needed`);
+  #digest(frames: readonly (string | Buffer)[]): Buffer {
+    const hmac = createHmac(this.#algorithm!, this.key);
+    for (const frame of frames) hmac.update(frame);
+    return hmac.digest();
+  }
+
+  /** Parses and verifies a received multipart message; throws WireError with the reason. */
+  parse(frames: readonly Buffer[], options: ParseOptions = {}): Message {
+    const at = frames.findIndex((frame) => frame.length === DELIMITER.length && frame.toString("latin1") === DELIMITER);
+    if (at < 0) throw new WireError("no delimiter");
+    if (frames.length < at + 6) throw new WireError("too few frames", `${frames.length - at - 1} after the delimiter, 5 needed`);
     const [signature, header, parent, metadata, content] = frames.slice(at + 1, at + 6) as [Buffer, Buffer, Buffer, Buffer, Buffer];
+    const size = header.length + parent.length + metadata.length + content.length;
+    if (options.maxJsonBytes !== undefined && size > options.maxJsonBytes) throw new WireError("too large", `${size} bytes of JSON, at most ${options.maxJsonBytes}`);
     if (this.#algorithm !== undefined) {
-      const expected = Buffer.from(this.sign([header, parent, metadata, content]));
-      if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) throw new WireError("bad signature");
-      const text = signature.toString();
-      if (this.#seen.has(text)) throw new WireError("replayed signature");
-      this.#remember(text);
+      // A signature of the wrong length is refused before hashing what it claims to sign.
+      if (signature.length !== this.#signatureLength) throw new WireError("bad signature");
+      const expected = this.#digest([header, parent, metadata, content]);
+      if (!timingSafeEqual(signature, Buffer.from(expected.toString("hex")))) throw new WireError("bad signature");
+      if (!this.replay.record(expected)) throw new WireError("replayed signature");
     }
     const parsed = {
       identities: frames.slice(0, at),
@@ -60,7 +97,7 @@ export class Wire {
       buffers: frames.slice(at + 6),
     };
     const h = parsed.header as Partial<Header>;
-    if (typeof h.msg_type !== "string" || typeof h.msg_id !== "string") throw new WireError("header without msg_type or msg_id");
+    if (typeof h.msg_type !== "string" || typeof h.msg_id !== "string") throw new WireError("bad header", "no msg_type or msg_id string");
     return parsed as unknown as Message;
   }
 
@@ -73,12 +110,6 @@ export class Wire {
   header<T extends string>(msgType: T): Header<T> {
     return { msg_id: randomUUID(), session: this.session, username: "greenlet-ts", date: new Date().toISOString(), msg_type: msgType, version: PROTOCOL_VERSION };
   }
-
-  #remember(signature: string): void {
-    this.#seen.add(signature);
-    this.#seenOrder.push(signature);
-    if (this.#seenOrder.length > Wire.HISTORY) this.#seen.delete(this.#seenOrder.shift()!);
-  }
 }
 
 function json(frame: Buffer, name: string): Record<string, unknown> {
@@ -86,8 +117,14 @@ function json(frame: Buffer, name: string): Record<string, unknown> {
   try {
     value = JSON.parse(frame.toString("utf8"));
   } catch {
-    throw new WireError(`${name} is not JSON`);
+    throw new WireError("not JSON", name);
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new WireError(`${name} is not a JSON object`);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new WireError("not a JSON object", name);
   return value as Record<string, unknown>;
+}
+
+/** A value from a message, made safe to log: one line, at most 80 characters. */
+export function printable(value: unknown): string {
+  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -2,17 +2,41 @@
  * zeromq.js sockets refuse a send while the previous one is pending (EBUSY):
  * one kernel lost output that way. Sends on a socket go through this queue,
  * in order.
+ *
+ * While a cell spins, nothing queued can be sent (the queue moves on
+ * promise jobs), so a queue may be given limits: past `maxMessages` or
+ * `maxBytes` waiting, new messages that may be dropped (output) are dropped
+ * and counted, as a ZeroMQ PUB socket drops at its high-water mark. Others
+ * (a status, a reply) always go in: they are few, one or two per request.
  */
 export class SendQueue {
   #tail: Promise<void> = Promise.resolve();
+  #waitingMessages = 0;
+  #waitingBytes = 0;
+  /** Messages dropped because the limits were reached. */
+  dropped = 0;
 
   constructor(
     private readonly send: (frames: Buffer[]) => Promise<void>,
     private readonly onError: (error: unknown) => void,
+    private readonly limits: { maxMessages: number; maxBytes: number } = { maxMessages: Infinity, maxBytes: Infinity },
   ) {}
 
-  push(frames: Buffer[]): Promise<void> {
-    this.#tail = this.#tail.then(() => this.send(frames)).catch(this.onError);
+  push(frames: Buffer[], droppable = false): Promise<void> {
+    const bytes = frames.reduce((sum, frame) => sum + frame.length, 0);
+    if (droppable && (this.#waitingMessages >= this.limits.maxMessages || this.#waitingBytes + bytes > this.limits.maxBytes)) {
+      this.dropped++;
+      return this.#tail;
+    }
+    this.#waitingMessages++;
+    this.#waitingBytes += bytes;
+    this.#tail = this.#tail
+      .then(() => this.send(frames))
+      .catch(this.onError)
+      .finally(() => {
+        this.#waitingMessages--;
+        this.#waitingBytes -= bytes;
+      });
     return this.#tail;
   }
 

@@ -1,0 +1,125 @@
+/**
+ * The heartbeat and control thread (started by background-channels.ts).
+ * It parses control messages with the same Wire as the main thread, sharing
+ * its replay table, and reports every refusal to the main thread, which
+ * counts and logs it: nothing a client sends can end this loop.
+ */
+import v8 from "node:v8";
+import vm from "node:vm";
+import { parentPort, workerData } from "node:worker_threads";
+import * as zmq from "zeromq";
+import type { Message } from "../protocol/messages.js";
+import { ReplayGuard } from "../protocol/replay.js";
+import { contentProblem } from "../protocol/validate.js";
+import { printable, Wire, WireError } from "../protocol/wire.js";
+import type { BackgroundData, FromBackground, ToBackground } from "./background-channels.js";
+import { endpoint } from "./connection.js";
+
+/** Control messages are small; a larger one is refused before it is verified or decoded (this thread's heap is 32 MB). */
+const MAX_JSON_BYTES = 1 << 20;
+
+const port = parentPort!;
+const { info, kernelInfo, session, replay } = workerData as BackgroundData;
+const wire = new Wire(info.key, info.signature_scheme, session, new ReplayGuard(replay));
+const post = (message: FromBackground): void => port.postMessage(message);
+const sockets: Array<zmq.Reply | zmq.Router> = [];
+
+/**
+ * A received message's memory is ZeroMQ's until its Buffer is collected, and
+ * this thread allocates too little for V8 to collect on its own: after a
+ * large message, a collection is asked for (once the burst is over).
+ */
+const LARGE = 1 << 20;
+let collection: NodeJS.Timeout | undefined;
+function collectSoon(frames: Buffer[]): void {
+  if (collection !== undefined || frames.reduce((sum, f) => sum + f.length, 0) < LARGE) return;
+  collection = setTimeout(() => {
+    collection = undefined;
+    fullGc();
+  }, 100);
+}
+let gcFunction: (() => void) | undefined;
+function fullGc(): void {
+  if (gcFunction === undefined) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (exposed === undefined) v8.setFlagsFromString("--expose-gc");
+    gcFunction = exposed ?? (vm.runInNewContext("gc") as () => void);
+  }
+  gcFunction();
+}
+
+/** Each message of `socket`, none held across the wait for the next. */
+async function* messages(socket: zmq.Reply | zmq.Router): AsyncGenerator<Buffer[]> {
+  for (;;) {
+    let frames: Buffer[] | undefined;
+    try {
+      frames = await socket.receive();
+    } catch (error) {
+      if (socket.closed) return;
+      throw error;
+    }
+    collectSoon(frames);
+    yield frames;
+    frames = undefined;
+  }
+}
+
+async function heartbeat(): Promise<void> {
+  const socket = new zmq.Reply();
+  sockets.push(socket);
+  await socket.bind(endpoint(info, info.hb_port));
+  for await (const frames of messages(socket)) await socket.send(frames);
+}
+
+async function control(): Promise<void> {
+  const socket = new zmq.Router();
+  sockets.push(socket);
+  await socket.bind(endpoint(info, info.control_port));
+  let tail = Promise.resolve();
+  const send = (frames: Buffer[]): Promise<void> => (tail = tail.then(() => socket.send(frames)).catch(() => undefined));
+  const reply = (request: Message, msgType: string, content: unknown): Promise<void> =>
+    send(wire.serialize({ identities: request.identities, header: wire.header(msgType), parent_header: request.header, metadata: {}, content: content as never, buffers: [] }));
+  port.on("message", (message: ToBackground) => {
+    if (message.kind === "shutdown-ready") void reply(message.request, "shutdown_reply", message.content).then(() => post({ kind: "shutdown-replied" }));
+    // Sockets closed here, by their own thread, before the process exits.
+    if (message.kind === "close") void tail.then(() => {
+      for (const s of sockets) s.close();
+      port.close();
+    });
+  });
+  for await (const frames of messages(socket)) {
+    let request: Message;
+    try {
+      request = wire.parse(frames, { maxJsonBytes: MAX_JSON_BYTES });
+    } catch (error) {
+      if (error instanceof WireError) post({ kind: "rejected", reason: error.reason, detail: error.detail });
+      else post({ kind: "log", text: `control: ${String(error)}` });
+      continue;
+    }
+    const type = request.header.msg_type;
+    if (type !== "interrupt_request" && type !== "kernel_info_request" && type !== "shutdown_request") {
+      post({ kind: "rejected", reason: "unknown msg_type", detail: printable(type) });
+      continue;
+    }
+    const problem = contentProblem(type, request.content);
+    if (problem !== undefined) {
+      post({ kind: "rejected", reason: "invalid content", detail: `${type}: ${problem}` });
+      await reply(request, type.replace(/_request$/, "_reply"), { status: "error", ename: "InvalidRequest", evalue: `${type}: ${problem}`, traceback: [] });
+      continue;
+    }
+    post({ kind: "accepted", msgType: type });
+    if (type === "interrupt_request") {
+      process.kill(process.pid, "SIGINT");
+      await reply(request, "interrupt_reply", { status: "ok" });
+    } else if (type === "kernel_info_request") {
+      await reply(request, "kernel_info_reply", kernelInfo);
+    } else {
+      post({ kind: "shutdown", request: request as Message<"shutdown_request", { restart?: boolean }> });
+    }
+  }
+}
+
+// Either channel failing (a port taken at start) leaves a kernel no frontend can manage: the main thread ends it.
+heartbeat().catch((error: unknown) => post({ kind: "fatal", text: `heartbeat: ${String(error)}` }));
+control().catch((error: unknown) => post({ kind: "fatal", text: `control: ${String(error)}` }));
+post({ kind: "ready" });
