@@ -58,7 +58,7 @@ export function kernelInfo(): Replies["kernel_info_reply"] {
  * holding no message across the wait for the next (a refused 64 MB message
  * would otherwise stay alive until another one comes).
  */
-export async function eachMessage(socket: zmq.Router, handle: (frames: Buffer[]) => void): Promise<void> {
+async function eachMessage(socket: zmq.Router, handle: (frames: Buffer[]) => void): Promise<void> {
   for (;;) {
     let frames: Buffer[] | undefined;
     try {
@@ -91,7 +91,7 @@ const IOPUB_HWM = 20_000;
 /** Input replies are short; a larger message is refused before it is verified or decoded. */
 const STDIN_MAX_JSON_BYTES = 16 << 20;
 
-/** `greenlet-ts kernel -f CONNECTION_FILE`: runs until a shutdown_request, SIGTERM or process.exit(). */
+/** `greenlet-ts kernel -f CONNECTION_FILE`: runs until a shutdown_request or process.exit() (or a signal). */
 export async function runKernel(connectionFile: string): Promise<void> {
   const info = readConnectionFile(connectionFile, log);
   const stats = new KernelStats(log);
@@ -203,7 +203,8 @@ export async function runKernel(connectionFile: string): Promise<void> {
     // Replied once IOPub is flushed; a running cell is not waited for.
     onShutdown: (request) => void finish(0, "shutdown_request: exiting", { shutdown: request }),
   });
-  process.on("SIGTERM", () => void finish(0, "SIGTERM: exiting"));
+  // No SIGTERM handler: a handler runs on the main thread, which a spinning cell holds, so a kernel
+  // with one could not be terminated; Jupyter sends SIGTERM only to a kernel that did not shut down.
 
   // The engine (and its modules) load after the sockets are up: a client's
   // first kernel_info_request is answered before that, from here.

@@ -1,14 +1,20 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import * as zmq from "zeromq";
-import net from "node:net";
-import type { Msg } from "./kernel-client.js";
 import { ROOT } from "./node-script.js";
 
-export type { Msg };
+/** A message as the client sees it (its own type: kernel-client.ts may move). */
+export interface Msg {
+  header: { msg_id: string; msg_type: string; session: string; date: string; username: string; version: string };
+  parent_header: { msg_id?: string; msg_type?: string };
+  metadata: Record<string, unknown>;
+  content: any;
+}
+
 export type Channel = "shell" | "control" | "stdin";
 export type Frame = string | Buffer;
 
