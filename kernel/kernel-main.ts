@@ -11,6 +11,7 @@ import { contentProblem } from "./protocol/validate.js";
 import { printable, Wire, WireError } from "./protocol/wire.js";
 import { startBackgroundChannels } from "./transport/background-channels.js";
 import { endpoint, readConnectionFile } from "./transport/connection.js";
+import { messages } from "./transport/receive.js";
 import { TokenBucket } from "./transport/rate-limit.js";
 import { SendQueue } from "./transport/send-queue.js";
 
@@ -53,23 +54,9 @@ export function kernelInfo(): Replies["kernel_info_reply"] {
   };
 }
 
-/**
- * Calls `handle` with each message of `socket` until the socket is closed,
- * holding no message across the wait for the next (a refused 64 MB message
- * would otherwise stay alive until another one comes).
- */
+/** Calls `handle` with each message of `socket` until it is closed. */
 async function eachMessage(socket: zmq.Router, handle: (frames: Buffer[]) => void): Promise<void> {
-  for (;;) {
-    let frames: Buffer[] | undefined;
-    try {
-      frames = await socket.receive();
-    } catch (error) {
-      if (socket.closed) return;
-      throw error;
-    }
-    handle(frames);
-    frames = undefined;
-  }
+  for await (const frames of messages(socket)) handle(frames);
 }
 
 /** What a cell's process.exit() throws: the cell stops there, the kernel ends once it has replied. */

@@ -4,8 +4,6 @@
  * its replay table, and reports every refusal to the main thread, which
  * counts and logs it: nothing a client sends can end this loop.
  */
-import v8 from "node:v8";
-import vm from "node:vm";
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
 import type { Message } from "../protocol/messages.js";
@@ -13,7 +11,9 @@ import { ReplayGuard } from "../protocol/replay.js";
 import { contentProblem } from "../protocol/validate.js";
 import { printable, Wire, WireError } from "../protocol/wire.js";
 import type { BackgroundData, FromBackground, ToBackground } from "./background-channels.js";
+import { garbageCollector } from "../../runtime/gc-access.js";
 import { endpoint } from "./connection.js";
+import { messages } from "./receive.js";
 
 /** Control messages are small; a larger one is refused before it is verified or decoded (this thread's heap is 32 MB). */
 const MAX_JSON_BYTES = 1 << 20;
@@ -35,40 +35,18 @@ function collectSoon(frames: Buffer[]): void {
   if (collection !== undefined || frames.reduce((sum, f) => sum + f.length, 0) < LARGE) return;
   collection = setTimeout(() => {
     collection = undefined;
-    fullGc();
+    garbageCollector()();
   }, 100);
-}
-let gcFunction: (() => void) | undefined;
-function fullGc(): void {
-  if (gcFunction === undefined) {
-    const exposed = (globalThis as { gc?: () => void }).gc;
-    if (exposed === undefined) v8.setFlagsFromString("--expose-gc");
-    gcFunction = exposed ?? (vm.runInNewContext("gc") as () => void);
-  }
-  gcFunction();
-}
-
-/** Each message of `socket`, none held across the wait for the next. */
-async function* messages(socket: zmq.Reply | zmq.Router): AsyncGenerator<Buffer[]> {
-  for (;;) {
-    let frames: Buffer[] | undefined;
-    try {
-      frames = await socket.receive();
-    } catch (error) {
-      if (socket.closed) return;
-      throw error;
-    }
-    collectSoon(frames);
-    yield frames;
-    frames = undefined;
-  }
 }
 
 async function heartbeat(): Promise<void> {
   const socket = new zmq.Reply();
   sockets.push(socket);
   await socket.bind(endpoint(info, info.hb_port));
-  for await (const frames of messages(socket)) await socket.send(frames);
+  for await (const frames of messages(socket)) {
+    collectSoon(frames);
+    await socket.send(frames);
+  }
 }
 
 async function control(): Promise<void> {
@@ -88,6 +66,7 @@ async function control(): Promise<void> {
     });
   });
   for await (const frames of messages(socket)) {
+    collectSoon(frames);
     let request: Message;
     try {
       request = wire.parse(frames, { maxJsonBytes: MAX_JSON_BYTES });
