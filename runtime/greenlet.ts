@@ -76,6 +76,10 @@ const pendingKills: GreenletState[] = [];
 let collectId = 0;
 /** Greenlets started and not yet dead, main excluded: what auto-collect looks at. */
 let activeCount = 0;
+/** The greenlet an interrupt abandoned, while its code may still run; and what its switches fail with. */
+let abandoned: { state: GreenletState; error: unknown } | null = null;
+/** While interrupts are watched: the greenlets that switched away since the current job began. */
+let suspendedInJob: GreenletState[] | null = null;
 
 let stateOf: (g: Greenlet) => GreenletState;
 
@@ -165,8 +169,8 @@ export class Greenlet {
   switch(value?: unknown): Promise<unknown> {
     // `arguments`, not a rest parameter: no array is made for the usual zero or one value.
     const target = this.#state;
-    if (target.resume !== null && gettrace() === null) {
-      // Fast path: a suspended target (never the current greenlet) and nothing to trace.
+    if (target.resume !== null && abandoned === null && gettrace() === null) {
+      // Fast path: a suspended target (never the current greenlet), nothing to trace, no interrupt being unwound.
       const count = arguments.length;
       const promise = suspendCurrent();
       current = target;
@@ -257,6 +261,7 @@ function suspendCurrent(): Promise<unknown> {
     origin.tracked = true;
     track(currentPublic(), origin);
   }
+  if (suspendedInJob !== null) suspendedInJob.push(origin);
   const promise = new Promise(capture);
   origin.resume = capturedResolve;
   // Not kept here: a settled promise's function would keep its value alive.
@@ -278,6 +283,10 @@ function switchTo(
   thrown: boolean,
   error: unknown,
 ): Promise<unknown> {
+  if (abandoned !== null && current.parent === null) {
+    // The abandoned greenlet's code, resumed after the interrupt, switching as if it were main.
+    return Promise.reject(abandoned.error);
+  }
   const target = firstLive(requested);
   const targetState = stateOf(target);
   if (thrown && targetState !== requestedState && error instanceof GreenletExit) {
@@ -393,10 +402,12 @@ class Rejection {
 // A greenlet abandoned by an interrupt is dead already when its run settles later.
 function returned(this: GreenletState, value: unknown): void {
   if (this.status !== DEAD) die(undefined, this, value, false);
+  else if (abandoned?.state === this) abandoned = null;
 }
 
 function raised(this: GreenletState, error: unknown): void {
   if (this.status !== DEAD) die(undefined, this, error, true);
+  else if (abandoned?.state === this) abandoned = null;
 }
 
 /** `run` returned `outcome` or threw it: the greenlet dies and its parent takes over. */
@@ -551,13 +562,27 @@ function reportUnraisable(state: GreenletState, error: unknown): void {
 }
 
 /**
- * After an interrupt has unwound the JavaScript stack (V8's termination runs
- * no catch or finally), the greenlet that was running can never run again:
+ * After an interrupt, the greenlet that was running can never run again:
  * it is marked dead, and the main greenlet, whose pending switch was
  * abandoned with the interrupted cell, becomes current again. Returns the
  * greenlet that was abandoned, if it was not the main one.
+ *
+ * `unwound`: the interrupt broke into running code (V8's termination runs
+ * no catch or finally, and drops the jobs queued in the context). The
+ * greenlets that switched away during the job it broke into may have lost
+ * their frames before their `await` took hold of the switch's promise: they
+ * could never be resumed, and a collect() that threw GreenletExit into one
+ * would wait for it forever. They die too (their finally blocks do not run).
+ *
+ * Otherwise the interrupt came between two jobs, and can find the running
+ * greenlet resumed but not yet running: its code then runs once more,
+ * believing itself current. Until that code settles (or `forgetAbandoned()`
+ * says a new cell starts), a switch() or throw() made while the main
+ * greenlet is current is taken to be that code's and fails with `error`;
+ * otherwise it would suspend the main greenlet in the abandoned one's place,
+ * and two greenlets switching to each other would go on forever.
  */
-export function abandonRunning(): Greenlet | null {
+export function abandonRunning(error: unknown = new GreenletError("the running greenlet was abandoned"), unwound = false): Greenlet | null {
   const running = current;
   const runningGreenlet = currentGreenlet;
   let main = running;
@@ -566,11 +591,39 @@ export function abandonRunning(): Greenlet | null {
     running.status = DEAD;
     running.resume = null;
     activeCount--;
+    abandoned = { state: running, error };
+  }
+  if (unwound && suspendedInJob !== null) {
+    for (const state of suspendedInJob) {
+      if (state === main || state.status !== ACTIVE || state.resume === null) continue;
+      state.status = DEAD;
+      state.resume = null;
+      activeCount--;
+    }
+    suspendedInJob.length = 0;
   }
   main.resume = null;
   current = main;
   currentGreenlet = main === running ? runningGreenlet : mainGreenlet;
   return running === main ? null : runningGreenlet;
+}
+
+/**
+ * For interruptible code: from now on, remember which greenlets switch away
+ * in each job, so that an interrupt can tell whose frames it unwound.
+ * `jobStarted()` is to be called whenever a promise job or an evaluation begins.
+ */
+export function watchSwitchesPerJob(): void {
+  suspendedInJob ??= [];
+}
+
+export function jobStarted(): void {
+  if (suspendedInJob !== null && suspendedInJob.length !== 0) suspendedInJob.length = 0;
+}
+
+/** Main code runs again (a new cell): switches from the main greenlet are its own. */
+export function forgetAbandoned(): void {
+  abandoned = null;
 }
 
 export function isMainRunning(): boolean {

@@ -1,4 +1,5 @@
 import v8 from "node:v8";
+import { jobStarted } from "../greenlet.js";
 import type { CellId } from "./events.js";
 
 /** Whom output belongs to: a cell of a session. */
@@ -39,6 +40,7 @@ export function trackOwners(): void {
       if (owner !== undefined) (promise as Owned)[OWNER] = owner;
     }),
     v8.promiseHooks.onBefore((promise: Promise<unknown>) => {
+      jobStarted();
       saved.push(active);
       active = (promise as Owned)[OWNER];
     }),

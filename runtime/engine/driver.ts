@@ -1,6 +1,6 @@
 import v8 from "node:v8";
 import type vm from "node:vm";
-import { abandonRunning } from "../greenlet.js";
+import { abandonRunning, forgetAbandoned, jobStarted, watchSwitchesPerJob } from "../greenlet.js";
 import { activeOwner, executingCells, ownerDepth, ownerOf, resetOwners, trackOwners } from "./cell-store.js";
 import { Interrupted } from "./cell-error.js";
 import { SigintGuard } from "./sigint-guard.js";
@@ -36,7 +36,10 @@ const PUMP_MS = 10;
 export function drive(session: Drivable, interrupts: boolean): void {
   sessions.add(session);
   installProcessHandlers();
-  if (interrupts) guardInterrupts();
+  if (interrupts) {
+    guardInterrupts();
+    watchSwitchesPerJob();
+  }
   trackOwners();
   if (stopHook === undefined) {
     stopHook = v8.promiseHooks.onSettled(scheduleDrain) as () => void;
@@ -58,6 +61,7 @@ export function interruptsReady(): Promise<void> {
 
 export function cellStarted(): void {
   guard?.advance();
+  forgetAbandoned();
   if (executing++ === 0) pump?.ref();
 }
 
@@ -84,6 +88,8 @@ function scheduleDrain(): void {
 
 function drainAll(): void {
   drainQueued = false;
+  // A loop that never lets the event loop run comes through here at every turn: a SIGINT the guard recorded is seen.
+  guard?.poll();
   for (const session of sessions) {
     try {
       session.drain();
@@ -102,6 +108,7 @@ export function evaluate(script: vm.Script, context: vm.Context): unknown {
   evaluating++;
   const depth = ownerDepth();
   const owner = activeOwner();
+  jobStarted();
   try {
     // Without the guard nobody asked for interrupts: SIGINT keeps its default action, and
     // evaluations skip node's SIGINT watchdog (about 85 µs each without the guard's help).
@@ -111,7 +118,7 @@ export function evaluate(script: vm.Script, context: vm.Context): unknown {
       // The termination skipped the "after" hooks of the promise jobs it unwound.
       resetOwners(depth, owner);
       guard?.advance();
-      throw interruptAll();
+      throw interruptAll(true);
     }
     throw error;
   } finally {
@@ -119,9 +126,10 @@ export function evaluate(script: vm.Script, context: vm.Context): unknown {
   }
 }
 
-function interruptAll(): Interrupted {
+/** `unwound`: the interrupt broke into an evaluation (rather than being seen between two jobs). */
+function interruptAll(unwound: boolean): Interrupted {
   const error = new Interrupted();
-  abandonRunning();
+  abandonRunning(error, unwound);
   for (const session of sessions) session.failExecuting(error);
   return error;
 }
@@ -134,7 +142,7 @@ function interruptAll(): Interrupted {
 /** Interrupts on: the SIGINT guard thread starts (once per process). */
 function guardInterrupts(): void {
   guard ??= new SigintGuard(() => {
-    if (executingCells().length > 0) interruptAll();
+    if (executingCells().length > 0) interruptAll(false);
   });
 }
 

@@ -10,20 +10,23 @@ import { Worker } from "node:worker_threads";
  * evaluation costs about 2 µs.
  *
  * It also gives SIGINT a listener that never goes away: the helper informs
- * every parked evaluation, this one wakes with "interrupted", tells the main
- * thread (which then fails a cell that was awaiting rather than running),
- * and parks again. A main-thread evaluation running at that moment is
- * broken into by node itself.
+ * every parked evaluation, and this one wakes with "interrupted", records
+ * the signal in shared memory, tells the main thread, and parks again. A
+ * main-thread evaluation running at that moment is broken into by node
+ * itself. One that is not (the main thread is between two jobs of a loop
+ * that never yields, such as two greenlets switching to each other) reads
+ * the record at its next drain, through `poll()`; the message is for a main
+ * thread idle in its event loop.
  *
  * The `epoch` is how the main thread tells a SIGINT it has already handled
- * (by breaking into an evaluation) from a new one: the worker reports the
- * epoch it saw, and the main thread bumps it whenever it handles an interrupt
- * or starts a cell.
+ * (by breaking into an evaluation) from a new one: the worker records the
+ * epoch it saw, and the main thread bumps it whenever it handles an
+ * interrupt or starts a cell.
  */
 const PARKED_WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const vm = require("node:vm");
-const epoch = new Int32Array(workerData.epoch);
+const shared = new Int32Array(workerData.shared);
 const never = new Int32Array(new SharedArrayBuffer(4));
 const context = vm.createContext({ park: () => Atomics.wait(never, 0, 0) });
 const script = new vm.Script("park()");
@@ -33,13 +36,16 @@ for (;;) {
     script.runInContext(context, { breakOnSigint: true });
   } catch (error) {
     if (error?.code !== "ERR_SCRIPT_EXECUTION_INTERRUPTED") throw error;
-    parentPort.postMessage({ kind: "sigint", epoch: Atomics.load(epoch, 0) });
+    // Slot 1: the epoch seen, plus one (0: nothing recorded).
+    Atomics.store(shared, 1, Atomics.load(shared, 0) + 1);
+    parentPort.postMessage({ kind: "sigint" });
   }
 }
 `;
 
 export class SigintGuard {
-  readonly #epoch = new Int32Array(new SharedArrayBuffer(4));
+  /** [0]: the epoch; [1]: the epoch of the last SIGINT the worker saw, plus one, until taken. */
+  readonly #shared = new Int32Array(new SharedArrayBuffer(8));
   readonly #worker: Worker;
   /** Resolves once the worker is parked; cells wait for it, so no SIGINT can find the process unguarded. */
   readonly ready: Promise<void>;
@@ -56,19 +62,18 @@ export class SigintGuard {
       eval: true,
       // Not the parent's flags: under `node --input-type=module` an eval'd worker would be an ES module without require().
       execArgv: [],
-      workerData: { epoch: this.#epoch.buffer },
+      workerData: { shared: this.#shared.buffer },
       resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 2 },
     });
     let parked!: () => void;
     this.ready = new Promise((resolve) => (parked = resolve));
-    this.#worker.on("message", (message: { kind: string; epoch?: number }) => {
+    this.#worker.on("message", (message: { kind: string }) => {
       if (message.kind === "parked") {
         // Referenced until parked (a first cell waits for it), then never keeps the process alive.
         this.#worker.unref();
         parked();
-      } else if (message.kind === "sigint" && message.epoch === Atomics.load(this.#epoch, 0)) {
-        this.advance();
-        this.onSigint();
+      } else if (message.kind === "sigint") {
+        this.poll();
       }
     });
     this.#worker.on("error", (error) => {
@@ -79,6 +84,16 @@ export class SigintGuard {
 
   /** A SIGINT seen before now is not to be acted on again. */
   advance(): void {
-    Atomics.add(this.#epoch, 0, 1);
+    Atomics.add(this.#shared, 0, 1);
+  }
+
+  /** Acts on a SIGINT the worker recorded and nobody has handled yet. Cheap enough for every drain. */
+  poll(): void {
+    if (Atomics.load(this.#shared, 1) === 0) return;
+    const seen = Atomics.exchange(this.#shared, 1, 0) - 1;
+    if (seen === Atomics.load(this.#shared, 0)) {
+      this.advance();
+      this.onSigint();
+    }
   }
 }
