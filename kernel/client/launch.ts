@@ -5,6 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { kernelNodeFlags } from "../node-flags.js";
 import type { ConnectionInfo } from "../transport/connection.js";
 
 const CLI = fileURLToPath(new URL("../../cli/main.js", import.meta.url));
@@ -59,7 +60,7 @@ export async function launchKernel(options: LaunchOptions = {}): Promise<Launche
   const dir = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-client-"));
   const file = path.join(dir, "connection.json");
   writeFileSync(file, JSON.stringify(connection), { mode: 0o600 });
-  const child = spawn(process.execPath, ["--expose-gc", CLI, "kernel", "-f", file], {
+  const child = spawn(process.execPath, [...kernelNodeFlags(), CLI, "kernel", "-f", file], {
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ["ignore", "ignore", "pipe"],

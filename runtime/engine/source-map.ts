@@ -1,31 +1,54 @@
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
-import type { Edited } from "./edits.js";
+import { toInput, type Anchors } from "./edits.js";
+import { replTransform } from "./repl-transform.js";
+import { transpile } from "./transpile.js";
 
 /**
  * How positions in a cell's evaluated script go back to its TypeScript:
  * through the REPL transform's edits (same lines, shifted columns), then
  * through swc's source map, then by the cell's line offset in its document.
+ *
+ * A session keeps one for every cell it ran, for as long as it lives (a
+ * function of any cell may throw later), so it keeps only the cell's text,
+ * which the session holds anyway: the transform and the map are made again,
+ * the same, when a stack points into the cell (a fraction of a millisecond).
+ * Kept, they cost about 2 KB a cell; a long session ran out of memory slowly.
  */
 export class CellSource {
-  #trace: TraceMap | undefined;
-
   constructor(
     readonly filename: string,
-    private readonly edited: Pick<Edited, "toInput">,
-    private readonly swcMap: string,
+    private readonly code: string,
     /** Lines before the cell in its document (a doctest example's block). */
     private readonly lineOffset: number,
   ) {}
 
   /** 1-based line and column in the script → in the TypeScript the user wrote. */
   original(line: number, column: number): { line: number; column: number } {
-    const js = this.edited.toInput(line - 1, column - 1);
-    this.#trace ??= new TraceMap(this.swcMap);
-    const ts = originalPositionFor(this.#trace, { line: js.line + 1, column: js.column });
+    const { anchors, trace } = this.#mapping();
+    const js = toInput(anchors, line - 1, column - 1);
+    const ts = originalPositionFor(trace, { line: js.line + 1, column: js.column });
     if (ts.line === null) return { line: js.line + 1 + this.lineOffset, column: js.column + 1 };
     return { line: ts.line + this.lineOffset, column: ts.column + 1 };
   }
+
+  /** The last one made is kept: a stack's frames often come from one cell. */
+  #mapping(): Mapping {
+    if (lastMapping?.source !== this) {
+      const typescript = transpile(this.code, this.filename);
+      const { anchors } = replTransform(typescript.code);
+      lastMapping = { source: this, anchors, trace: new TraceMap(typescript.map) };
+    }
+    return lastMapping;
+  }
 }
+
+interface Mapping {
+  source: CellSource;
+  anchors: Anchors;
+  trace: TraceMap;
+}
+
+let lastMapping: Mapping | undefined;
 
 // Frames of the engine, the runtime and node itself are cut from a cell's stack.
 const INTERNAL_FRAME = /\((?:node:|.*[\\/]greenlet-ts[\\/]dist[\\/]|.*[\\/]dist[\\/]runtime[\\/])|at (?:node:|.*[\\/]dist[\\/]runtime[\\/])|\(<anonymous>\)$|^\s+at new Promise \(<anonymous>\)$/;

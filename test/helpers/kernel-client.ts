@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import * as zmq from "zeromq";
 import { freePort } from "../../dist/kernel/client/launch.js";
+import { kernelNodeFlags } from "../../dist/kernel/node-flags.js";
 import { ROOT } from "./node-script.js";
 
 export interface Msg {
@@ -43,7 +44,7 @@ export class KernelClient {
     const dir = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-kernel-"));
     const file = path.join(dir, "connection.json");
     writeFileSync(file, JSON.stringify({ ...ports, ip: "127.0.0.1", transport: "tcp", key: this.key, signature_scheme: "hmac-sha256" }), { mode: 0o600 });
-    this.kernel = spawn(process.execPath, ["--expose-gc", path.join(ROOT, "dist/cli/main.js"), "kernel", "-f", file], {
+    this.kernel = spawn(process.execPath, [...kernelNodeFlags(), path.join(ROOT, "dist/cli/main.js"), "kernel", "-f", file], {
       stdio: ["ignore", "ignore", "pipe"],
       env: { ...process.env, JUPYTER_DATA_DIR: this.dataDir ?? path.join(dir, "data") },
     });

@@ -5,6 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import * as zmq from "zeromq";
+import { kernelNodeFlags } from "../../dist/kernel/node-flags.js";
 import { ROOT } from "./node-script.js";
 
 /** A message as the client sees it (its own type: kernel-client.ts may move). */
@@ -27,7 +28,7 @@ export interface KernelOptions {
   fileMode?: number;
   /** The Jupyter data directory (history lives there); a new one by default. */
   dataDir?: string;
-  /** Node flags for the kernel process, after --expose-gc. */
+  /** Node flags for the kernel process, after those of kernel.json. */
   nodeFlags?: string[];
   /** Start it with core dumps off (a kernel that is expected to abort). */
   noCoreDump?: boolean;
@@ -118,7 +119,7 @@ export class HardenedKernel {
 
   /** Spawns the kernel on the connection file as it is; it is killed when this process exits (a timed-out test too). */
   launch(): void {
-    const args = ["--expose-gc", ...(this.options.nodeFlags ?? []), path.join(ROOT, "dist/cli/main.js"), "kernel", "-f", this.connectionFile];
+    const args = [...kernelNodeFlags(), ...(this.options.nodeFlags ?? []), path.join(ROOT, "dist/cli/main.js"), "kernel", "-f", this.connectionFile];
     const options = { stdio: ["ignore", "ignore", "pipe"] as ["ignore", "ignore", "pipe"], env: { ...process.env, JUPYTER_DATA_DIR: this.dataDir } };
     // Through a shell that execs node: the same process, with the limit set first.
     this.process = this.options.noCoreDump ? spawn("/bin/sh", ["-c", 'ulimit -c 0; exec "$0" "$@"', process.execPath, ...args], options) : spawn(process.execPath, args, options);

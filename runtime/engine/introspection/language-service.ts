@@ -64,6 +64,9 @@ export interface TypeDiagnostic {
   category: "error" | "warning";
 }
 
+/** How much cell text the service reads at most (a session of days would make every completion slow). */
+const HISTORY_LIMIT = 1 << 20;
+
 /**
  * The TypeScript language service over a session's cells: every cell that
  * ran, then the code being completed or inspected, in one module file next
@@ -73,7 +76,10 @@ export interface TypeDiagnostic {
 export class CellLanguageService {
   #ts: typeof TS | undefined;
   #service: TS.LanguageService | undefined;
-  #history = "";
+  /** The cells that ran, oldest first, within HISTORY_LIMIT characters; joined when the service needs them. */
+  readonly #cells: string[] = [];
+  #cellsLength = 0;
+  #joined: string | undefined = "";
   #text = "";
   #version = 0;
   readonly #cellsFile: string;
@@ -96,7 +102,15 @@ export class CellLanguageService {
 
   /** Adds a cell that ran to what later cells see. */
   record(code: string): void {
-    this.#history += `${code}\n;\n`;
+    this.#cells.push(code);
+    this.#cellsLength += code.length;
+    // A long session forgets its oldest cells here (their names still complete from the runtime values).
+    while (this.#cellsLength > HISTORY_LIMIT && this.#cells.length > 1) this.#cellsLength -= this.#cells.shift()!.length;
+    this.#joined = undefined;
+  }
+
+  get #history(): string {
+    return (this.#joined ??= this.#cells.map((cell) => `${cell}\n;\n`).join(""));
   }
 
   get typescript(): typeof TS {
