@@ -23,6 +23,14 @@ describe("errors", () => {
     for (const r of s.results.slice(0, 2)) expect(r.error.traceback.join("\n")).not.toMatch(/dist\/runtime|node:internal|node:vm/);
   });
 
+  test("a function from an early cell still throws at its own TypeScript lines hundreds of cells later", async () => {
+    const early = { code: "type Point = { x: number };\n\nexport function norm(p: Point): number {\n  if (p.x < 0) throw new RangeError(`negative: ${p.x}`);\n  return Math.abs(p.x);\n}", filename: "guide.md", lineOffset: 40 };
+    const filler = Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? `const v${i}: number = ${i}; v${i}` : `{ const s: string = "x".repeat(${i % 7}); s.length }`));
+    const s = await runSession([early, ...filler, "norm({ x: -1 })", { code: "\n\nnorm({ x: -2 })", filename: "other.md", lineOffset: 5 }]);
+    expect(s.results.at(-2).error.traceback).toEqual(["RangeError: negative: -1", "    at norm (guide.md:44:22)", "    at cell[302]:1:1"]);
+    expect(s.results.at(-1).error.traceback).toEqual(["RangeError: negative: -2", "    at norm (guide.md:44:22)", "    at other.md:8:1"]);
+  });
+
   test("syntax errors name the cell's line and column", async () => {
     const s = await runSession(["const ok = 1;\nlet broken = (1 + ;", { code: "const x = ;", filename: "README.md", lineOffset: 10 }]);
     expect(s.results[0].error.ename).toBe("SyntaxError");

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { echoed, runSession } from "../helpers/engine.js";
+import { echoed, runSession, type Step } from "../helpers/engine.js";
 import { ROOT, runScript } from "../helpers/node-script.js";
 
 // session.interrupt() sends SIGINT to the process; these tests send it from
@@ -28,6 +28,23 @@ describe("interrupting a running cell", () => {
     expect(echoed(s, 8)).toBe("2");
     // One error event per interrupted cell.
     expect(s.events.filter((e) => e.kind === "error").map((e) => e.cell)).toEqual([2, 3, 4, 7]);
+  });
+});
+
+describe("interrupting greenlets that switch to each other", () => {
+  // Each turn passes through the host's promise jobs, so an interrupt comes
+  // sometimes inside an evaluation and sometimes between two jobs of a loop
+  // that never lets the event loop run: both must end the cell and the loop.
+  test("each of 8 interrupts at different moments ends the cell, the switching stops, the survivors can be ended", async () => {
+    const pingPong = "{ let ping: Greenlet, pong: Greenlet; ping = greenlet(async () => { for (;;) { turns++; await pong.switch(); } }); pong = greenlet(async () => { for (;;) await ping.switch(); }); all.push(ping, pong); await ping.switch() }";
+    const steps: Array<Step | string> = ["let turns = 0; const all: Greenlet[] = []"];
+    for (let i = 0; i < 8; i++) steps.push({ code: pingPong, interruptAfterMs: 20 + i * 15 }, "const before = turns; await new Promise((r) => setTimeout(r, 30)); turns === before && turns > 0");
+    steps.push("let ended = 0; for (const g of all) if (!g.dead) { await g.throw(); ended++; } all.every((g) => g.dead) && getcurrent().parent === null");
+    const s = await runSession(steps);
+    const statuses = s.results.map((r) => r.status);
+    expect(statuses).toEqual(["ok", ...Array.from({ length: 8 }, () => ["interrupted", "ok"]).flat(), "ok"]);
+    for (let i = 0; i < 8; i++) expect(echoed(s, 3 + 2 * i)).toBe("true");
+    expect(echoed(s, 18)).toBe("true");
   });
 });
 
