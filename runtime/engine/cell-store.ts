@@ -6,6 +6,8 @@ import type { CellId } from "./events.js";
 export interface CellOwner {
   readonly cell: CellId;
   readonly sink: CellSink;
+  /** Set when the cell was interrupted: its timers are cancelled (their callbacks never run). */
+  interrupted?: boolean;
 }
 
 /** What a session offers to the process-wide machinery (output, late errors). */

@@ -20,7 +20,8 @@ export function createCellContext(options: {
   cwd: string;
   name: string;
   globals: Record<string, unknown>;
-  runCallback: (owner: CellOwner | undefined, callback: (...args: unknown[]) => unknown, args: unknown[]) => void;
+  /** Runs a timer's callback for its cell; false when that cell was interrupted (the callback did not run). */
+  runCallback: (owner: CellOwner | undefined, callback: (...args: unknown[]) => unknown, args: unknown[]) => boolean;
   currentOwner: () => CellOwner | undefined;
 }): vm.Context {
   const context = vm.createContext({}, { name: options.name, microtaskMode: "afterEvaluate" });
@@ -33,15 +34,21 @@ export function createCellContext(options: {
     if (descriptor !== undefined) Object.defineProperty(contextGlobal, name, descriptor);
   }
 
-  // Each timer remembers the cell that started it.
-  const later = (callback: unknown, args: unknown[]): (() => void) => {
+  // Each timer remembers the cell that started it; an interrupted cell's timers do nothing more.
+  const later = (callback: unknown, args: unknown[]): (() => boolean) => {
     const fn = callable(callback);
     const owner = options.currentOwner();
     return () => options.runCallback(owner, fn, args);
   };
   const timers = {
     setTimeout: (callback: unknown, ms?: number, ...args: unknown[]) => setTimeout(later(callback, args), ms),
-    setInterval: (callback: unknown, ms?: number, ...args: unknown[]) => setInterval(later(callback, args), ms),
+    setInterval: (callback: unknown, ms?: number, ...args: unknown[]) => {
+      const run = later(callback, args);
+      const interval: NodeJS.Timeout = setInterval(() => {
+        if (!run()) clearInterval(interval);
+      }, ms);
+      return interval;
+    },
     setImmediate: (callback: unknown, ...args: unknown[]) => setImmediate(later(callback, args)),
     clearTimeout,
     clearInterval,

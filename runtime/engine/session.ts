@@ -5,7 +5,8 @@ import * as runtime from "../index.js";
 import { collect, runtimeCounts } from "../index.js";
 import { installOutputCapture, withoutCapture } from "./capture.js";
 import { cellError, Interrupted } from "./cell-error.js";
-import { activeOwner, enterExecution, leaveExecution, runAs, type CellOwner, type CellSink } from "./cell-store.js";
+import { isMainRunning } from "../greenlet.js";
+import { activeOwner, currentOwner, enterExecution, leaveExecution, runAs, type CellOwner, type CellSink } from "./cell-store.js";
 import { createCellContext, INVOKE_FUNCTION, setInvocation } from "./context.js";
 import { bundleOf, type DisplayOptions } from "./display.js";
 import { cellFinished, cellStarted, drive, evaluate, interruptsReady, stopDriving, type Drivable } from "./driver.js";
@@ -113,7 +114,8 @@ export class Session implements Drivable, CellSink {
         ...options.globals,
       },
       runCallback: (owner, callback, args) => this.#invokeLater(owner, callback, args),
-      currentOwner: activeOwner,
+      // As for output: a greenlet's code works for the cell that switched into it.
+      currentOwner: () => currentOwner(isMainRunning()),
     });
     drive(this, options.interrupts ?? true);
   }
@@ -220,7 +222,13 @@ export class Session implements Drivable, CellSink {
     } catch (thrown) {
       const error = this.#describe(thrown, filename, options.lineOffset ?? 0);
       this.#emit({ kind: "error", cell, error, late: false });
-      outcome = thrown instanceof Interrupted ? { status: "interrupted", cell, error } : { status: "error", cell, error };
+      if (thrown instanceof Interrupted) {
+        // What the cell left waiting on a timer stops here (a loop awaiting a timer, as Ctrl-C stops it in Python).
+        owner.interrupted = true;
+        outcome = { status: "interrupted", cell, error };
+      } else {
+        outcome = { status: "error", cell, error };
+      }
     } finally {
       this.#running = undefined;
       leaveExecution(owner);
@@ -271,17 +279,24 @@ export class Session implements Drivable, CellSink {
   }
 
   /** A timer callback of a cell: evaluated in the context; an error it throws is the cell's late error. */
-  #invokeLater(owner: CellOwner | undefined, callback: (...args: unknown[]) => unknown, args: unknown[]): void {
-    if (this.#closed) return;
+  #invokeLater(owner: CellOwner | undefined, callback: (...args: unknown[]) => unknown, args: unknown[]): boolean {
+    if (this.#closed || owner?.interrupted) return false;
     setInvocation(this.#context, callback, args);
     try {
       runAs(owner, () => evaluate(this.#invokeScript, this.#context));
     } catch (error) {
-      // An interrupt has failed the executing cell already; a timer of an older cell reports it late.
-      if (error instanceof Interrupted && owner !== undefined && owner === this.#running?.owner) return;
+      if (error instanceof Interrupted && owner !== undefined) {
+        // Its timers stop too: an interval that spins would be back at its next tick.
+        owner.interrupted = true;
+        // An interrupt has failed the executing cell already; a timer of an older cell reports it late.
+        if (owner === this.#running?.owner) return false;
+        owner.sink.lateError(owner.cell, error);
+        return false;
+      }
       if (owner !== undefined) owner.sink.lateError(owner.cell, error);
       else process.stderr.write(`Uncaught error in a timer: ${String((error as Error)?.stack ?? error)}\n`);
     }
+    return true;
   }
 
   #describe(thrown: unknown, filename?: string, lineOffset = 0): CellError {

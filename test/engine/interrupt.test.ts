@@ -48,6 +48,31 @@ describe("interrupting greenlets that switch to each other", () => {
   });
 });
 
+describe("an interrupted cell's timers", () => {
+  test("stop: a loop awaiting a timer and an interval end with their cell; other cells' timers go on", async () => {
+    const s = await runSession([
+      "let looped = 0, ticked = 0, other = 0; setInterval(() => { other++ }, 5); 'started'",
+      { code: "for (;;) { looped++; await new Promise((r) => setTimeout(r, 2)); }", interruptAfterMs: 200 },
+      { code: "setInterval(() => { ticked++ }, 5); while (true) {}", interruptAfterMs: 200 },
+      "const seen = [looped, ticked, other]; await new Promise((r) => setTimeout(r, 100)); [looped - seen[0], ticked - seen[1], other - seen[2] > 5, seen[0] > 5]",
+    ]);
+    expect(s.results.map((r) => r.status)).toEqual(["ok", "interrupted", "interrupted", "ok"]);
+    // Nothing of the interrupted cells ran in the 100 ms; the first cell's interval kept ticking.
+    expect(echoed(s, 4)).toBe("[ 0, 0, true, true ]");
+  });
+
+  test("a greenlet made by an interrupted cell still waits on timers for the cells that switch into it", async () => {
+    const s = await runSession([
+      { code: "const sleeper = greenlet(async () => { for (;;) { await new Promise((r) => setTimeout(r, 5)); await getcurrent().parent!.switch('slept'); } }); while (true) {}", interruptAfterMs: 200 },
+      "await sleeper.switch()",
+      "await sleeper.switch()",
+    ]);
+    expect(s.results.map((r) => r.status)).toEqual(["interrupted", "ok", "ok"]);
+    expect(echoed(s, 2)).toBe("'slept'");
+    expect(echoed(s, 3)).toBe("'slept'");
+  });
+});
+
 describe("interrupts in a program run with node --input-type=module", () => {
   // The SIGINT guard's thread is an eval'd worker: it must not inherit
   // --input-type=module from the parent, or it runs as an ES module without require().

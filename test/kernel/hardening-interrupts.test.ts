@@ -57,7 +57,7 @@ describe("interrupt storm", () => {
       expect(after.reply.content.status).toBe("ok");
       expect(HardenedKernel.result(after.iopub)).toBe("'intact:number:object'");
       if (kind === "async loop, awaiting a timer") {
-        // Does the interrupted loop go on in the background? (Recorded; then stopped by its flag.)
+        // The interrupted loop must not go on in the background: its cell's timers are cancelled. (Its flag stops it if it did.)
         const read = async (): Promise<number> => Number(HardenedKernel.result((await kernel.execute("timerLoops.at(-1)", { store_history: false })).iopub));
         const before = await read();
         await new Promise((r) => setTimeout(r, 100));
@@ -82,6 +82,7 @@ describe("interrupt storm", () => {
     }
     expect(Object.values(perKind).reduce((sum, k) => sum + k.count, 0)).toBe(50);
     expect(Object.values(perKind).reduce((sum, k) => sum + k.retries, 0)).toBe(0);
+    expect(timerLoopsStillRunning.filter((running) => running === 1)).toEqual([]);
     // The heartbeat still answers, and so does the control channel.
     await kernel.ping();
     expect((await kernel.request("kernel_info_request", {}, "control")).content.status).toBe("ok");
