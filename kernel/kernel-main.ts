@@ -11,6 +11,7 @@ import { contentProblem } from "./protocol/validate.js";
 import { printable, Wire, WireError } from "./protocol/wire.js";
 import { startBackgroundChannels } from "./transport/background-channels.js";
 import { endpoint, readConnectionFile } from "./transport/connection.js";
+import { iopubSubscribed } from "./transport/iopub-subscription.js";
 import { messages } from "./transport/receive.js";
 import { TokenBucket } from "./transport/rate-limit.js";
 import { SendQueue } from "./transport/send-queue.js";
@@ -75,6 +76,9 @@ const OUTPUT_PER_SECOND = 2000;
 const OUTPUT_BURST = 5000;
 const IOPUB_HWM = 20_000;
 
+/** How long the first shell message may wait for a client's IOPub subscription. */
+const FIRST_SUBSCRIBER_WAIT_MS = 1000;
+
 /** Input replies are short; a larger message is refused before it is verified or decoded. */
 const STDIN_MAX_JSON_BYTES = 16 << 20;
 
@@ -85,10 +89,11 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const wire = new Wire(info.key, info.signature_scheme);
   const shell = new zmq.Router();
   const stdin = new zmq.Router();
-  const iopub = new zmq.Publisher({ sendHighWaterMark: IOPUB_HWM });
+  const iopub = new zmq.XPublisher({ sendHighWaterMark: IOPUB_HWM });
   await shell.bind(endpoint(info, info.shell_port));
   await stdin.bind(endpoint(info, info.stdin_port));
   await iopub.bind(endpoint(info, info.iopub_port));
+  const subscribed = iopubSubscribed(iopub, FIRST_SUBSCRIBER_WAIT_MS);
   const onSendError = (error: unknown): void => log(`send failed: ${String(error)}`);
   const shellOut = new SendQueue((frames) => shell.send(frames), onSendError);
   // Output waiting while a cell spins is limited too (nothing is sent until it yields).
@@ -264,6 +269,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   });
 
   channels.publish({}, "status", { execution_state: "starting" });
+  await subscribed;
   // A closed socket ends this loop (at exit).
   await eachMessage(shell, (frames) => {
     let request: Message;

@@ -5,7 +5,7 @@ import type * as zmq from "zeromq";
  * for the next (a refused 64 MB message would otherwise stay alive until
  * another one comes). Used by the main thread and the control thread alike.
  */
-export async function* messages(socket: zmq.Reply | zmq.Router): AsyncGenerator<Buffer[]> {
+export async function* messages(socket: zmq.Reply | zmq.Router | zmq.XPublisher): AsyncGenerator<Buffer[]> {
   for (;;) {
     let frames: Buffer[] | undefined;
     try {
