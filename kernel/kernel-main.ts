@@ -12,7 +12,7 @@ import { printable, Wire, WireError } from "./protocol/wire.js";
 import { startBackgroundChannels } from "./transport/background-channels.js";
 import { endpoint, readConnectionFile } from "./transport/connection.js";
 import { iopubSubscribed } from "./transport/iopub-subscription.js";
-import { messages } from "./transport/receive.js";
+import { eachMessage } from "./transport/receive.js";
 import { TokenBucket } from "./transport/rate-limit.js";
 import { SendQueue } from "./transport/send-queue.js";
 
@@ -53,11 +53,6 @@ export function kernelInfo(): Replies["kernel_info_reply"] {
     help_links: [{ text: "greenlet-ts", url: "https://www.npmjs.com/package/greenlet-ts" }],
     debugger: false,
   };
-}
-
-/** Calls `handle` with each message of `socket` until it is closed. */
-async function eachMessage(socket: zmq.Router, handle: (frames: Buffer[]) => void): Promise<void> {
-  for await (const frames of messages(socket)) handle(frames);
 }
 
 /** What a cell's process.exit() throws: the cell stops there, the kernel ends once it has replied. */

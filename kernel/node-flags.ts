@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 /**
  * The node flags a kernel runs with: those of the repository's kernel.json
  * (between "node" and "{entry}"), so that the kernelspec Jupyter starts and
- * the kernels our own tools start are the same process.
+ * the kernels our own tools start are the same process (with `kernelEnv()`).
  *
  * Why they are there: `--expose-gc` lets collect() force a full collection;
  * `--max-semi-space-size=8` keeps V8's young generation at 16 MB at most.
@@ -13,8 +13,22 @@ import { fileURLToPath } from "node:url";
  * small cells a larger one buys nothing measurable (bench/README.md).
  */
 export function kernelNodeFlags(): string[] {
-  const spec = JSON.parse(readFileSync(fileURLToPath(new URL("../../kernel.json", import.meta.url)), "utf8")) as { argv: string[] };
-  const node = spec.argv.indexOf("node");
-  const entry = spec.argv.indexOf("{entry}");
-  return spec.argv.slice(node + 1, entry);
+  const { argv } = kernelSpec();
+  return argv.slice(argv.indexOf("node") + 1, argv.indexOf("{entry}"));
+}
+
+/**
+ * The environment kernel.json adds for the kernel. `MALLOC_MMAP_THRESHOLD_`
+ * fixes glibc's threshold for serving an allocation with its own mapping:
+ * left to adjust itself, it rises after a large block is freed, and later
+ * large blocks (a ZeroMQ message of many megabytes, a history save) stay in
+ * the heap once freed (the soak test's RSS grew by 3 to 5 MB more that way,
+ * before the history was written in pieces).
+ */
+export function kernelEnv(): Record<string, string> {
+  return kernelSpec().env ?? {};
+}
+
+function kernelSpec(): { argv: string[]; env?: Record<string, string> } {
+  return JSON.parse(readFileSync(fileURLToPath(new URL("../../kernel.json", import.meta.url)), "utf8")) as { argv: string[]; env?: Record<string, string> };
 }

@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { kernelNodeFlags } from "../node-flags.js";
+import { kernelEnv, kernelNodeFlags } from "../node-flags.js";
 import type { ConnectionInfo } from "../transport/connection.js";
 
 const CLI = fileURLToPath(new URL("../../cli/main.js", import.meta.url));
@@ -62,7 +62,7 @@ export async function launchKernel(options: LaunchOptions = {}): Promise<Launche
   writeFileSync(file, JSON.stringify(connection), { mode: 0o600 });
   const child = spawn(process.execPath, [...kernelNodeFlags(), CLI, "kernel", "-f", file], {
     cwd: options.cwd,
-    env: options.env ?? process.env,
+    env: { ...(options.env ?? process.env), ...kernelEnv() },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";

@@ -13,7 +13,7 @@ import { printable, Wire, WireError } from "../protocol/wire.js";
 import type { BackgroundData, FromBackground, ToBackground } from "./background-channels.js";
 import { garbageCollector } from "../../runtime/gc-access.js";
 import { endpoint } from "./connection.js";
-import { messages } from "./receive.js";
+import { eachMessage } from "./receive.js";
 
 /** Control messages are small; a larger one is refused before it is verified or decoded (this thread's heap is 32 MB). */
 const MAX_JSON_BYTES = 1 << 20;
@@ -43,10 +43,10 @@ async function heartbeat(): Promise<void> {
   const socket = new zmq.Reply();
   sockets.push(socket);
   await socket.bind(endpoint(info, info.hb_port));
-  for await (const frames of messages(socket)) {
+  await eachMessage(socket, async (frames) => {
     collectSoon(frames);
     await socket.send(frames);
-  }
+  });
 }
 
 async function control(): Promise<void> {
@@ -65,7 +65,7 @@ async function control(): Promise<void> {
       port.close();
     });
   });
-  for await (const frames of messages(socket)) {
+  await eachMessage(socket, async (frames) => {
     collectSoon(frames);
     let request: Message;
     try {
@@ -73,18 +73,18 @@ async function control(): Promise<void> {
     } catch (error) {
       if (error instanceof WireError) post({ kind: "rejected", reason: error.reason, detail: error.detail });
       else post({ kind: "log", text: `control: ${String(error)}` });
-      continue;
+      return;
     }
     const type = request.header.msg_type;
     if (type !== "interrupt_request" && type !== "kernel_info_request" && type !== "shutdown_request") {
       post({ kind: "rejected", reason: "unknown msg_type", detail: printable(type) });
-      continue;
+      return;
     }
     const problem = contentProblem(type, request.content);
     if (problem !== undefined) {
       post({ kind: "rejected", reason: "invalid content", detail: `${type}: ${problem}` });
       await reply(request, type.replace(/_request$/, "_reply"), { status: "error", ename: "InvalidRequest", evalue: `${type}: ${problem}`, traceback: [] });
-      continue;
+      return;
     }
     post({ kind: "accepted", msgType: type });
     if (type === "interrupt_request") {
@@ -95,7 +95,7 @@ async function control(): Promise<void> {
     } else {
       post({ kind: "shutdown", request: request as Message<"shutdown_request", { restart?: boolean }> });
     }
-  }
+  });
 }
 
 // Either channel failing (a port taken at start) leaves a kernel no frontend can manage: the main thread ends it.

@@ -1,5 +1,5 @@
 import type * as zmq from "zeromq";
-import { messages } from "./receive.js";
+import { eachMessage } from "./receive.js";
 
 /**
  * Resolves when a client has subscribed to IOPub (an XPUB socket hears the
@@ -16,15 +16,13 @@ import { messages } from "./receive.js";
 export function iopubSubscribed(socket: zmq.XPublisher, maxMs: number): Promise<void> {
   return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, maxMs);
-    void (async () => {
-      // Read for as long as the socket is open: unread subscriptions would pile up.
-      for await (const frames of messages(socket)) {
-        // A subscription is one frame: byte 1, then the topic (byte 0 ends one).
-        if (frames[0]?.[0] === 1) {
-          clearTimeout(timer);
-          resolve();
-        }
+    // Read for as long as the socket is open: unread subscriptions would pile up.
+    eachMessage(socket, (frames) => {
+      // A subscription is one frame: byte 1, then the topic (byte 0 ends one).
+      if (frames[0]?.[0] === 1) {
+        clearTimeout(timer);
+        resolve();
       }
-    })().catch(() => undefined);
+    }).catch(() => undefined);
   });
 }

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import * as zmq from "zeromq";
 import { freePort } from "../../dist/kernel/client/launch.js";
-import { kernelNodeFlags } from "../../dist/kernel/node-flags.js";
+import { kernelEnv, kernelNodeFlags } from "../../dist/kernel/node-flags.js";
 import { ROOT } from "./node-script.js";
 
 export interface Msg {
@@ -46,7 +46,7 @@ export class KernelClient {
     writeFileSync(file, JSON.stringify({ ...ports, ip: "127.0.0.1", transport: "tcp", key: this.key, signature_scheme: "hmac-sha256" }), { mode: 0o600 });
     this.kernel = spawn(process.execPath, [...kernelNodeFlags(), path.join(ROOT, "dist/cli/main.js"), "kernel", "-f", file], {
       stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, JUPYTER_DATA_DIR: this.dataDir ?? path.join(dir, "data") },
+      env: { ...process.env, ...kernelEnv(), JUPYTER_DATA_DIR: this.dataDir ?? path.join(dir, "data") },
     });
     this.kernel.stderr!.setEncoding("utf8").on("data", (chunk: string) => (this.stderr += chunk));
     const at = (port: number): string => `tcp://127.0.0.1:${port}`;

@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import * as zmq from "zeromq";
-import { kernelNodeFlags } from "../../dist/kernel/node-flags.js";
+import { kernelEnv, kernelNodeFlags } from "../../dist/kernel/node-flags.js";
 import { ROOT } from "./node-script.js";
 
 /** A message as the client sees it (its own type: kernel-client.ts may move). */
@@ -120,7 +120,7 @@ export class HardenedKernel {
   /** Spawns the kernel on the connection file as it is; it is killed when this process exits (a timed-out test too). */
   launch(): void {
     const args = [...kernelNodeFlags(), ...(this.options.nodeFlags ?? []), path.join(ROOT, "dist/cli/main.js"), "kernel", "-f", this.connectionFile];
-    const options = { stdio: ["ignore", "ignore", "pipe"] as ["ignore", "ignore", "pipe"], env: { ...process.env, JUPYTER_DATA_DIR: this.dataDir } };
+    const options = { stdio: ["ignore", "ignore", "pipe"] as ["ignore", "ignore", "pipe"], env: { ...process.env, ...kernelEnv(), JUPYTER_DATA_DIR: this.dataDir } };
     // Through a shell that execs node: the same process, with the limit set first.
     this.process = this.options.noCoreDump ? spawn("/bin/sh", ["-c", 'ulimit -c 0; exec "$0" "$@"', process.execPath, ...args], options) : spawn(process.execPath, args, options);
     this.process.stderr!.setEncoding("utf8").on("data", (chunk: string) => (this.stderr += chunk));
