@@ -14,6 +14,7 @@ import type { BackgroundData, FromBackground, ToBackground } from "./background-
 import { garbageCollector } from "../../runtime/gc-access.js";
 import { endpoint } from "./connection.js";
 import { eachMessage } from "./receive.js";
+import { SendQueue } from "./send-queue.js";
 
 /** Control messages are small; a larger one is refused before it is verified or decoded (this thread's heap is 32 MB). */
 const MAX_JSON_BYTES = 1 << 20;
@@ -53,14 +54,13 @@ async function control(): Promise<void> {
   const socket = new zmq.Router();
   sockets.push(socket);
   await socket.bind(endpoint(info, info.control_port));
-  let tail = Promise.resolve();
-  const send = (frames: Buffer[]): Promise<void> => (tail = tail.then(() => socket.send(frames)).catch(() => undefined));
+  const out = new SendQueue((frames) => socket.send(frames), (error) => post({ kind: "log", text: `control: send failed: ${String(error)}` }));
   const reply = (request: Message, msgType: string, content: unknown): Promise<void> =>
-    send(wire.serialize({ identities: request.identities, header: wire.header(msgType), parent_header: request.header, metadata: {}, content: content as never, buffers: [] }));
+    out.push(wire.serialize({ identities: request.identities, header: wire.header(msgType), parent_header: request.header, metadata: {}, content: content as never, buffers: [] }));
   port.on("message", (message: ToBackground) => {
     if (message.kind === "shutdown-ready") void reply(message.request, "shutdown_reply", message.content).then(() => post({ kind: "shutdown-replied" }));
     // Sockets closed here, by their own thread, before the process exits.
-    if (message.kind === "close") void tail.then(() => {
+    if (message.kind === "close") void out.flush().then(() => {
       for (const s of sockets) s.close();
       port.close();
     });
