@@ -1,5 +1,6 @@
-import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { readdirSync, realpathSync, statSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
+import { replaceFile } from "../shared/replace-file.js";
 
 /** `.NAME.PID.doctest-update`: where a write goes before it is renamed over NAME. */
 const TEMPORARY = /^\.(.+)\.(\d+)\.doctest-update$/;
@@ -13,24 +14,7 @@ export function writeAtomically(file: string, text: string): void {
   const target = realpathSync(file);
   const mode = statSync(target).mode & 0o7777;
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.doctest-update`);
-  try {
-    const fd = openSync(temporary, "w", mode);
-    try {
-      writeSync(fd, text);
-      fchmodSync(fd, mode);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, target);
-  } catch (error) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // nothing to clean up
-    }
-    throw error;
-  }
+  replaceFile(target, temporary, mode, (fd) => writeSync(fd, text));
 }
 
 /** Temporary files of this file that an --update killed before its rename left behind. */

@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
+import { replaceFile } from "../../shared/replace-file.js";
 import type { HistoryRequest } from "../protocol/messages.js";
 
 export interface HistoryEntry {
@@ -103,17 +104,9 @@ export class History {
   #save(): void {
     this.#dirty = false;
     this.#lastSave = Date.now();
-    const temporary = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      const fd = openSync(temporary, "w", 0o600);
-      try {
-        writeJsonInPieces(fd, this.#entries);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temporary, this.file);
+      replaceFile(this.file, `${this.file}.${process.pid}.tmp`, 0o600, (fd) => writeJsonInPieces(fd, this.#entries));
     } catch (error) {
       this.log(`history: cannot write ${this.file}: ${(error as Error).message}`);
     }
