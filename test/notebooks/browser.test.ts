@@ -115,7 +115,22 @@ describe("greenlet_gc.ipynb in the classic Notebook, in Chromium", () => {
         "await collectIt();",
       ]);
       for (const cell of finalizing) expect(cell.output.match(/\(Running finalizer\)/g)).toHaveLength(2);
-      expect((await cellStartingWith(page, "async function inner()")).output).not.toContain("(Running finalizer)");
+      const defineInner = cells.filter((cell) => cell.input.trimStart().startsWith("async function inner()"));
+      expect(defineInner).toHaveLength(2);
+      for (const cell of defineInner) expect(cell.output).not.toContain("(Running finalizer)");
+      // A cycle of greenlets is a leak: from the cell where outer keeps its child on its own greenlet
+      // object to the cell that drops outerGlet and collects, only "Collecting garbage" and `true`.
+      const leakStart = cells.findIndex((cell) => cell.input.includes(".childGreenlet = glet;"));
+      const leakEnd = cells.findIndex((cell) => cell.input.trimStart().startsWith("outerGlet = null;"));
+      expect(leakStart).toBeGreaterThan(-1);
+      expect(leakEnd).toBeGreaterThan(leakStart);
+      expect(cells.slice(leakStart, leakEnd + 1).map((cell) => [cell.input.trim().split("\n")[0], cell.output.replace(/\s+/g, " ").trim()])).toEqual([
+        ["async function inner() {", ""],
+        ["let outerGlet: Greenlet | null = greenlet(outer);", "Collecting garbage"],
+        ["outerGlet.dead", expect.stringMatching(/^Out\[\d+\]: true$/)],
+        ["await collectIt();", "Collecting garbage"],
+        ["outerGlet = null;", "Collecting garbage"],
+      ]);
       expect((await cellStartingWith(page, "(await collect()).killed")).output).toMatch(/Out\[\d+\]:\s*0/);
 
       // A new cell at the end, typed as a user does, spinning forever.
