@@ -47,7 +47,11 @@ export function kernelInfo(): Replies["kernel_info_reply"] {
       mimetype: "text/typescript",
       file_extension: ".ts",
       pygments_lexer: "typescript",
-      codemirror_mode: { name: "javascript", typescript: true },
+      // A mode name, as Deno's kernel sends: clients built on the Rust jupyter-protocol crate (runtimed,
+      // Zed) read only a string or { name, version }, and could not read the object form
+      // { name: "javascript", typescript: true }. The classic Notebook and JupyterLab look the name up
+      // in CodeMirror's mode list, where "typescript" is the JavaScript mode with TypeScript on.
+      codemirror_mode: "typescript",
     },
     banner: `greenlet-ts ${VERSION}: TypeScript cells on greenlets (node ${process.version})`,
     help_links: [{ text: "greenlet-ts", url: "https://www.npmjs.com/package/greenlet-ts" }],

@@ -54,7 +54,8 @@ export interface LanguageInfo {
   mimetype: string;
   file_extension: string;
   pygments_lexer: string;
-  codemirror_mode: string | Record<string, unknown>;
+  /** A mode name, or { name, version }: the only two forms the Rust jupyter-protocol crate reads. */
+  codemirror_mode: string | { name: string; version: number };
   nbconvert_exporter?: string;
 }
 

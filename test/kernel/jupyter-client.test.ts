@@ -18,7 +18,7 @@ describe("the kernel under jupyter_client", () => {
     });
     if (code !== 0) throw new Error(stderr);
     const r = JSON.parse(stdout.trim().split("\n").pop()!);
-    expect(r.kernel_info).toMatchObject({ status: "ok", protocol_version: "5.3", implementation: "greenlet-ts", language_info: { name: "typescript", mimetype: "text/typescript", file_extension: ".ts" } });
+    expect(r.kernel_info).toMatchObject({ status: "ok", protocol_version: "5.3", implementation: "greenlet-ts", language_info: { name: "typescript", mimetype: "text/typescript", file_extension: ".ts", codemirror_mode: "typescript" } });
     const [one, two, three, four, five, six] = r.cells;
     expect(one.reply).toMatchObject({ status: "ok", execution_count: 1 });
     expect(one.outputs).toEqual([

@@ -18,6 +18,8 @@ describe("the kernel's protocol", () => {
     for (const m of [reply, ...iopub]) expect(m.header.version).toBe("5.3");
     const info = await client.request("kernel_info_request", {});
     expect(info.content.language_info.name).toBe("typescript");
+    // A string: clients on the Rust jupyter-protocol crate read only a string or { name, version }.
+    expect(info.content.language_info.codemirror_mode).toBe("typescript");
     const onControl = await client.request("kernel_info_request", {}, "control");
     expect(onControl.content).toEqual(info.content);
     const completion = await client.request("complete_request", { code: "'é' + getcur", cursor_pos: 12 });
