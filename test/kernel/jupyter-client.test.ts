@@ -54,6 +54,7 @@ describe("the kernel under jupyter_client", () => {
     });
     expect(r.complete).toMatchObject({ status: "ok", matches: ["getcurrent"], cursor_start: 0, cursor_end: 6 });
     expect(r.is_complete).toEqual({ status: "incomplete", indent: "  " });
+    expect(r.is_invalid).toEqual({ status: "invalid" });
     expect(r.history.map((h: [number, number, string]) => h[2])).toEqual(["const name = await input('Name? '); `hello ${name}`", "await input('x')", "const z = 20"]);
     expect(r.alive_after_shutdown).toBe(false);
   });

@@ -40,6 +40,8 @@ def main(kernel_name):
     results["complete"] = kc.complete("getcur", reply=True)["content"]
     msg_id = kc.is_complete("function f() {")
     results["is_complete"] = kc.get_shell_msg(timeout=10)["content"]
+    kc.is_complete("let 1x = 3;")
+    results["is_invalid"] = kc.get_shell_msg(timeout=10)["content"]
     results["history"] = kc.history(hist_access_type="tail", n=3, reply=True)["content"]["history"]
     kc.stop_channels()
     km.shutdown_kernel(now=False)

@@ -29,6 +29,9 @@ describe("the kernel's protocol", () => {
     expect(inspection.content.data["text/plain"]).toContain("const getcurrent: () => Greenlet");
     const incomplete = await client.request("is_complete_request", { code: "if (x) {" });
     expect(incomplete.content).toEqual({ status: "incomplete", indent: "  " });
+    // No further line can repair these: a console shows the error instead of waiting for more.
+    for (const code of ["let 1x = 3;", "const = 7q"]) expect((await client.request("is_complete_request", { code })).content).toEqual({ status: "invalid" });
+    expect((await client.request("is_complete_request", { code: "if (x)" })).content).toEqual({ status: "incomplete", indent: "" });
     const history = await client.request("history_request", { hist_access_type: "tail", n: 1, output: true, raw: true });
     expect(history.content.history).toEqual([[1, 1, ["40 + 2", "42"]]]);
   });
