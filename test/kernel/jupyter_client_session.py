@@ -37,6 +37,8 @@ def main(kernel_name):
     results["input"] = run("const name = await input('Name? '); `hello ${name}`", allow_stdin=True, stdin_hook=lambda m: (results.__setitem__("prompt", m["content"]), kc.input("Ada")))
     results["no_stdin"] = run("await input('x')", allow_stdin=False)
     results["user_expressions"] = run("const z = 20", user_expressions={"double": "z * 2", "bad": "nope()"})
+    # silent=True (with jupyter_client's default store_history=True): not counted, not in the history.
+    results["silent"] = kc.execute("'quiet'", silent=True, reply=True, timeout=30)["content"]
     results["complete"] = kc.complete("getcur", reply=True)["content"]
     msg_id = kc.is_complete("function f() {")
     results["is_complete"] = kc.get_shell_msg(timeout=10)["content"]

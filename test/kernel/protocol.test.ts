@@ -1,4 +1,4 @@
-import { KernelClient } from "../helpers/kernel-client.js";
+import { KernelClient, type Msg } from "../helpers/kernel-client.js";
 
 // Protocol-level tests with our own zeromq client against the kernel process.
 describe("the kernel's protocol", () => {
@@ -87,6 +87,42 @@ describe("the kernel's protocol", () => {
     const { reply, iopub } = await queued;
     expect(reply.content.status).toBe("aborted");
     expect(iopub.some((m) => m.header.msg_type === "execute_result")).toBe(false);
+  });
+});
+
+describe("execution counts", () => {
+  // ipykernel 6.17 gives, for this very sequence (measured with jupyter_client 7.4.9): replies
+  // 0, 0, 1, 2, 2, 2, 3, 3 and execute_input/execute_result 1, 1, 2, 3, 3.
+  test("silent and store_history false do not count; their reply carries the number of the last stored cell", async () => {
+    const client = new KernelClient();
+    await client.start();
+    try {
+      // As jupyter_client sends them: execute(silent=True) keeps store_history=True, which silent overrides.
+      const silent = { silent: true, store_history: true };
+      const unstored = { store_history: false };
+      const counts = async (code: string, extra: Record<string, unknown> = {}): Promise<[number, Array<[string, number]>]> => {
+        const { reply, iopub } = await client.execute(code, extra);
+        const numbered = iopub.filter((m: Msg) => m.content.execution_count !== undefined).map((m: Msg): [string, number] => [m.header.msg_type, m.content.execution_count]);
+        return [reply.content.execution_count, numbered];
+      };
+      expect(await counts("'silent first'", silent)).toEqual([0, []]);
+      expect(await counts("'unstored first'", unstored)).toEqual([0, [["execute_input", 1], ["execute_result", 1]]]);
+      expect(await counts("'one'")).toEqual([1, [["execute_input", 1], ["execute_result", 1]]]);
+      expect(await counts("'two'")).toEqual([2, [["execute_input", 2], ["execute_result", 2]]]);
+      expect(await counts("'silent'", silent)).toEqual([2, []]);
+      expect(await counts("'unstored'", unstored)).toEqual([2, [["execute_input", 3], ["execute_result", 3]]]);
+      expect(await counts("'three'")).toEqual([3, [["execute_input", 3], ["execute_result", 3]]]);
+      const failed = await client.execute("null.x", silent);
+      expect(failed.reply.content).toMatchObject({ status: "error", execution_count: 3 });
+      const history = await client.request("history_request", { hist_access_type: "tail", n: 10, output: false, raw: true });
+      expect(history.content.history.map((h: [number, number, string]) => [h[1], h[2]])).toEqual([
+        [1, "'one'"],
+        [2, "'two'"],
+        [3, "'three'"],
+      ]);
+    } finally {
+      await client.close();
+    }
   });
 });
 
