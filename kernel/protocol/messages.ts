@@ -111,6 +111,8 @@ export type ReplyOf<K extends keyof Requests> = Replies[(typeof REPLY_TO)[K]];
 
 /** IOPub messages, by type. */
 export interface Broadcasts {
+  /** To each new subscriber, with no parent (JEP 65, protocol 5.5). */
+  iopub_welcome: { subscription: string };
   status: { execution_state: "busy" | "idle" | "starting" };
   execute_input: { code: string; execution_count: number };
   stream: { name: "stdout" | "stderr"; text: string };

@@ -8,7 +8,7 @@ import os from "node:os";
 // The kernel driven by a real Jupyter client: Debian's jupyter_client, through
 // a kernelspec installed by `greenlet-ts install --prefix`.
 describe("the kernel under jupyter_client", () => {
-  test("kernel_info, execute (streams, results, errors, display, GreenletExit, silent), interrupt, completion, is_complete, history, shutdown", async () => {
+  test("kernel_info, execute (streams, results, errors, display, GreenletExit, silent), interrupt, completion, is_complete, history, iopub_welcome, shutdown", async () => {
     const prefix = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-kernelspec-"));
     const installed = await cli(["install", "--prefix", prefix, "--name", "greenlet-ts-test"], ROOT);
     expect(installed.code).toBe(0);
@@ -56,6 +56,7 @@ describe("the kernel under jupyter_client", () => {
     expect(r.is_complete).toEqual({ status: "incomplete", indent: "  " });
     expect(r.is_invalid).toEqual({ status: "invalid" });
     expect(r.silent).toMatchObject({ status: "ok", execution_count: r.user_expressions.reply.execution_count });
+    expect(r.welcome).toEqual({ msg_type: "iopub_welcome", parent_header: {}, content: { subscription: "" } });
     expect(r.history.map((h: [number, number, string]) => h[2])).toEqual(["const name = await input('Name? '); `hello ${name}`", "await input('x')", "const z = 20"]);
     expect(r.alive_after_shutdown).toBe(false);
   });

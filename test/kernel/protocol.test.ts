@@ -1,3 +1,4 @@
+import * as zmq from "zeromq";
 import { KernelClient, type Msg } from "../helpers/kernel-client.js";
 
 // Protocol-level tests with our own zeromq client against the kernel process.
@@ -123,6 +124,79 @@ describe("execution counts", () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe("the IOPub welcome (JEP 65)", () => {
+  let client: KernelClient;
+  beforeAll(async () => {
+    client = new KernelClient();
+    await client.start();
+  }, 60000);
+  afterAll(() => client.close());
+
+  /** Subscribes a new SUB socket to `topic` and resolves with the first message it gets (frames and JSON parts), or undefined. */
+  async function firstMessage(topic: string | Buffer, timeoutMs: number): Promise<{ frames: Buffer[]; msg: Msg } | undefined> {
+    const sub = new zmq.Subscriber({ receiveTimeout: timeoutMs });
+    sub.connect(`tcp://127.0.0.1:${client.ports.iopub_port}`);
+    sub.subscribe(topic);
+    try {
+      const frames = await sub.receive();
+      const at = frames.findIndex((f) => f.toString() === "<IDS|MSG>");
+      const [signature, header, parent, metadata, content] = frames.slice(at + 1, at + 6).map((f) => f.toString());
+      expect(signature).toBe(client.sign([header!, parent!, metadata!, content!]));
+      return { frames, msg: { header: JSON.parse(header!), parent_header: JSON.parse(parent!), metadata: JSON.parse(metadata!), content: JSON.parse(content!) } };
+    } catch (error) {
+      if ((error as { code?: string }).code === "EAGAIN") return undefined;
+      throw error;
+    } finally {
+      sub.close();
+    }
+  }
+
+  const welcomes = (): Msg[] => client.iopubMessages.filter((m) => m.header.msg_type === "iopub_welcome");
+
+  test("a new subscriber's first message is iopub_welcome: its subscription, as topic and content, and no parent", async () => {
+    // Our own client got one when it connected.
+    expect(welcomes().length).toBeGreaterThanOrEqual(1);
+    const all = await firstMessage("", 5000);
+    expect(all!.frames[0]!.length).toBe(0);
+    expect(all!.msg).toMatchObject({ header: { msg_type: "iopub_welcome", version: "5.3" }, parent_header: {}, metadata: {}, content: { subscription: "" } });
+    const topical = await firstMessage("kernel.topic.", 5000);
+    expect(topical!.frames[0]!.toString()).toBe("kernel.topic.");
+    expect(topical!.msg.content).toEqual({ subscription: "kernel.topic." });
+  });
+
+  test("other subscribers see each welcome too and ignore it; a subscription that is not UTF-8 gets none", async () => {
+    const before = welcomes().length;
+    await firstMessage("", 5000);
+    for (let i = 0; i < 100 && welcomes().length === before; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(welcomes().length).toBe(before + 1);
+    expect(await firstMessage(Buffer.from([0xff, 0xfe]), 500)).toBeUndefined();
+    expect(welcomes().length).toBe(before + 1);
+    // Requests go on as before.
+    const { reply } = await client.execute("1 + 1");
+    expect(reply.content.status).toBe("ok");
+  });
+
+  test("a flood of subscriptions is not a flood of welcomes: at most 100 at once, then 50 a second", async () => {
+    // Anyone who reaches the port may subscribe, without the key; an XSUB socket can send subscriptions in a loop.
+    const flood = new zmq.XSubscriber();
+    flood.connect(`tcp://127.0.0.1:${client.ports.iopub_port}`);
+    const before = welcomes().length;
+    const started = Date.now();
+    try {
+      for (let i = 0; i < 5000; i++) await flood.send(Buffer.from([1]));
+      const { reply } = await client.execute("'answered'");
+      expect(reply.content.status).toBe("ok");
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      flood.close();
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const got = welcomes().length - before;
+    expect(got).toBeGreaterThan(0);
+    expect(got).toBeLessThanOrEqual(100 + Math.ceil(50 * seconds) + 1);
   });
 });
 
