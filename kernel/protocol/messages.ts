@@ -88,7 +88,7 @@ export interface Replies {
   complete_reply: { status: "ok"; matches: string[]; cursor_start: number; cursor_end: number; metadata: Record<string, unknown> };
   inspect_reply: { status: "ok"; found: boolean; data: MimeBundle; metadata: Record<string, unknown> };
   is_complete_reply: { status: "complete" | "incomplete" | "invalid" | "unknown"; indent?: string };
-  history_reply: { status: "ok"; history: Array<[number, number, string] | [number, number, [string, string | null]]> };
+  history_reply: { status: "ok"; history: Array<[number, number, string] | [number, number, [string, string]]> };
   comm_info_reply: { status: "ok"; comms: Record<string, { target_name: string }> };
   shutdown_reply: { status: "ok"; restart: boolean };
   interrupt_reply: { status: "ok" };
