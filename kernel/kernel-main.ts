@@ -11,7 +11,7 @@ import { contentProblem } from "./protocol/validate.js";
 import { printable, Wire, WireError } from "./protocol/wire.js";
 import { startBackgroundChannels } from "./transport/background-channels.js";
 import { endpoint, readConnectionFile } from "./transport/connection.js";
-import { iopubSubscribed } from "./transport/iopub-subscription.js";
+import { topicText, watchSubscriptions } from "./transport/iopub-subscription.js";
 import { eachMessage } from "./transport/receive.js";
 import { TokenBucket } from "./transport/rate-limit.js";
 import { SendQueue } from "./transport/send-queue.js";
@@ -47,7 +47,11 @@ export function kernelInfo(): Replies["kernel_info_reply"] {
       mimetype: "text/typescript",
       file_extension: ".ts",
       pygments_lexer: "typescript",
-      codemirror_mode: { name: "javascript", typescript: true },
+      // A mode name, as Deno's kernel sends: clients built on the Rust jupyter-protocol crate (runtimed,
+      // Zed) read only a string or { name, version }, and could not read the object form
+      // { name: "javascript", typescript: true }. The classic Notebook and JupyterLab look the name up
+      // in CodeMirror's mode list, where "typescript" is the JavaScript mode with TypeScript on.
+      codemirror_mode: "typescript",
     },
     banner: `greenlet-ts ${VERSION}: TypeScript cells on greenlets (node ${process.version})`,
     help_links: [{ text: "greenlet-ts", url: "https://www.npmjs.com/package/greenlet-ts" }],
@@ -74,6 +78,14 @@ const IOPUB_HWM = 20_000;
 /** How long the first shell message may wait for a client's IOPub subscription. */
 const FIRST_SUBSCRIBER_WAIT_MS = 1000;
 
+/**
+ * iopub_welcome messages a second (after a burst): each goes to every
+ * subscriber, and anyone who can reach the port may subscribe without the
+ * key, so a flood of subscriptions must not become a flood of messages.
+ */
+const WELCOMES_PER_SECOND = 50;
+const WELCOME_BURST = 100;
+
 /** Input replies are short; a larger message is refused before it is verified or decoded. */
 const STDIN_MAX_JSON_BYTES = 16 << 20;
 
@@ -85,14 +97,29 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const shell = new zmq.Router();
   const stdin = new zmq.Router();
   const iopub = new zmq.XPublisher({ sendHighWaterMark: IOPUB_HWM });
+  // Every subscription is passed up, not only the first to a topic: each new client gets its welcome.
+  iopub.verbosity = "allSubs";
   await shell.bind(endpoint(info, info.shell_port));
   await stdin.bind(endpoint(info, info.stdin_port));
   await iopub.bind(endpoint(info, info.iopub_port));
-  const subscribed = iopubSubscribed(iopub, FIRST_SUBSCRIBER_WAIT_MS);
   const onSendError = (error: unknown): void => log(`send failed: ${String(error)}`);
   const shellOut = new SendQueue((frames) => shell.send(frames), onSendError);
   // Output waiting while a cell spins is limited too (nothing is sent until it yields).
   const iopubOut = new SendQueue((frames) => iopub.send(frames), onSendError, { maxMessages: OUTPUT_BURST, maxBytes: 256 << 20 });
+  const welcomeTokens = new TokenBucket(WELCOMES_PER_SECOND, WELCOME_BURST);
+  /**
+   * JEP 65 (messaging spec 5.5): each new IOPub subscription is answered with
+   * iopub_welcome, which tells a client that its subscription is live without
+   * polling kernel_info. It has no parent and its topic is the subscription
+   * itself, so that it matches the subscriber whatever topic it chose; the
+   * other subscribers get it too, and ignore it.
+   */
+  const subscribed = watchSubscriptions(iopub, FIRST_SUBSCRIBER_WAIT_MS, (topic) => {
+    const subscription = topicText(topic);
+    if (subscription === undefined || !welcomeTokens.take()) return;
+    const header = wire.header("iopub_welcome");
+    void iopubOut.push(wire.serialize({ identities: [Buffer.from(topic)], header, parent_header: {}, metadata: {}, content: { subscription }, buffers: [] }));
+  });
   const outputTokens = new TokenBucket(OUTPUT_PER_SECOND, OUTPUT_BURST);
   /** Output dropped by the rate limit since the last notice, and the request it was for. */
   const droppedOutput = { count: 0, parent: {} as Message["parent_header"] };

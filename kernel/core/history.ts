@@ -113,9 +113,12 @@ export class History {
   }
 
   /** history_request: tail, range (negative session = relative to this one) and search (glob pattern). */
-  query(request: HistoryRequest): Array<[number, number, string] | [number, number, [string, string | null]]> {
-    // With output, each row's third item is [input, output], as ipykernel answers.
-    return this.#select(request).map((e) => (request.output ? [e.session, e.line, [e.input, e.output ?? null]] : [e.session, e.line, e.input]));
+  query(request: HistoryRequest): Array<[number, number, string] | [number, number, [string, string]]> {
+    // With output, each row's third item is [input, output], as ipykernel answers. A cell without a
+    // result has the output "" where ipykernel sends null: the Rust jupyter-protocol crate reads
+    // the pair as two strings, and one null would make it drop the whole reply. A result is never
+    // "" (the empty string's text is ''), so "" still says "no output".
+    return this.#select(request).map((e) => (request.output ? [e.session, e.line, [e.input, e.output ?? ""]] : [e.session, e.line, e.input]));
   }
 
   #select(request: HistoryRequest): HistoryEntry[] {

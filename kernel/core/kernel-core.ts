@@ -54,7 +54,10 @@ export class KernelCore {
    * than the last PARENTS that print is dropped (and counted).
    */
   static readonly PARENTS = 1000;
+  /** The number of the last cell stored in the history (execute requests with store_history). */
   #executionCount = 0;
+  /** The number the cell running now shows: its execute_result carries it. */
+  #resultCount = 0;
   readonly #parents = new Map<number, Partial<Header>>();
   readonly #queue: Message[] = [];
   #busy = false;
@@ -196,9 +199,15 @@ export class KernelCore {
   }
 
   async #execute(request: Message<"execute_request", Requests["execute_request"]>): Promise<ReplyOf<"execute_request">> {
-    const { code, silent = false, store_history = !silent, stop_on_error = true } = request.content;
-    if (store_history) this.#executionCount++;
-    const count = this.#executionCount;
+    const { code, silent = false, stop_on_error = true } = request.content;
+    // silent forces store_history off, as the spec says and IPython does: jupyter_client's execute()
+    // sends store_history: true along with silent: true, and such a cell must not take a number.
+    const store_history = !silent && (request.content.store_history ?? true);
+    // The number the cell runs at (its In [n]); only a stored cell keeps it. An unstored cell's
+    // execute_input and execute_result show the next number, as ipykernel's do.
+    const count = this.#executionCount + 1;
+    if (store_history) this.#executionCount = count;
+    this.#resultCount = count;
     if (!silent) this.channels.publish(request.header, "execute_input", { code, execution_count: count });
     // Out before the cell runs: a cell that spins would hold it back, and a frontend would not see that it runs.
     await this.channels.flushed();
@@ -220,12 +229,15 @@ export class KernelCore {
       const plain = outcome.data?.["text/plain"];
       if (typeof plain === "string") this.history.setOutput(entry, plain);
     }
+    // The reply carries the counter as it is now: the cell's number if it was stored, else the number
+    // of the last stored cell (the spec's "current value of the counter"; ipykernel does the same).
+    const execution_count = this.#executionCount;
     if (outcome.status === "ok") {
-      return { status: "ok", execution_count: count, user_expressions: userExpressions, payload: [] };
+      return { status: "ok", execution_count, user_expressions: userExpressions, payload: [] };
     }
     if (stop_on_error) this.#abortQueued();
     const { ename, evalue, traceback } = outcome.error;
-    return { status: "error", ename, evalue, traceback, execution_count: count };
+    return { status: "error", ename, evalue, traceback, execution_count };
   }
 
   /**
@@ -339,7 +351,7 @@ export class KernelCore {
         this.channels.publish(parent, "clear_output", { wait: event.wait });
         break;
       case "result":
-        if (!silent) this.channels.publish(parent, "execute_result", { execution_count: this.#executionCount, data: event.data, metadata: event.metadata });
+        if (!silent) this.channels.publish(parent, "execute_result", { execution_count: this.#resultCount, data: event.data, metadata: event.metadata });
         break;
       case "error":
         if (!silent) this.channels.publish(parent, "error", { ename: event.error.ename, evalue: event.error.evalue, traceback: event.error.traceback });

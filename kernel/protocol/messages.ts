@@ -54,7 +54,8 @@ export interface LanguageInfo {
   mimetype: string;
   file_extension: string;
   pygments_lexer: string;
-  codemirror_mode: string | Record<string, unknown>;
+  /** A mode name, or { name, version }: the only two forms the Rust jupyter-protocol crate reads. */
+  codemirror_mode: string | { name: string; version: number };
   nbconvert_exporter?: string;
 }
 
@@ -87,7 +88,7 @@ export interface Replies {
   complete_reply: { status: "ok"; matches: string[]; cursor_start: number; cursor_end: number; metadata: Record<string, unknown> };
   inspect_reply: { status: "ok"; found: boolean; data: MimeBundle; metadata: Record<string, unknown> };
   is_complete_reply: { status: "complete" | "incomplete" | "invalid" | "unknown"; indent?: string };
-  history_reply: { status: "ok"; history: Array<[number, number, string] | [number, number, [string, string | null]]> };
+  history_reply: { status: "ok"; history: Array<[number, number, string] | [number, number, [string, string]]> };
   comm_info_reply: { status: "ok"; comms: Record<string, { target_name: string }> };
   shutdown_reply: { status: "ok"; restart: boolean };
   interrupt_reply: { status: "ok" };
@@ -110,6 +111,8 @@ export type ReplyOf<K extends keyof Requests> = Replies[(typeof REPLY_TO)[K]];
 
 /** IOPub messages, by type. */
 export interface Broadcasts {
+  /** To each new subscriber, with no parent (JEP 65, protocol 5.5). */
+  iopub_welcome: { subscription: string };
   status: { execution_state: "busy" | "idle" | "starting" };
   execute_input: { code: string; execution_count: number };
   stream: { name: "stdout" | "stderr"; text: string };

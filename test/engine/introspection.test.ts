@@ -62,6 +62,60 @@ describe("introspection for the kernel", () => {
     ]);
   });
 
+  test("isComplete: invalid when no further line can make the cell valid, incomplete only when one can", async () => {
+    // [code, expected status, indent when incomplete, why]
+    const table: Array<[string, "complete" | "incomplete" | "invalid", string?]> = [
+      // Complete.
+      ["1 + 1", "complete"],
+      ["const x: number = 1", "complete"],
+      ["function f() { return 1 }", "complete"],
+      ["a\n.b", "complete"],
+      // Incomplete: the parser runs out of input while it still needs tokens.
+      ["function f() {", "incomplete", "  "], // open brace
+      ["if (a) {\n  if (b) {", "incomplete", "    "], // nested braces
+      ["let x = [1,", "incomplete", "  "], // open bracket
+      ["foo(", "incomplete", "  "], // open parenthesis
+      ["x = { a: 1,\n", "incomplete", "  "], // open object over lines
+      ["const t = `open", "incomplete", ""], // unterminated template
+      ["`${1 +", "incomplete", ""], // open substitution
+      ["/* open", "incomplete", ""], // unterminated block comment
+      ["if (x)", "incomplete", ""], // statement with no body yet
+      ["while (x)", "incomplete", ""],
+      ["if (x) {} else", "incomplete", ""],
+      ["try {}", "incomplete", ""], // catch or finally still to come
+      ["1 +", "incomplete", ""], // trailing binary operator
+      ["x = 1 + // more below", "incomplete", ""],
+      ["a ? b :", "incomplete", ""],
+      ["a.", "incomplete", ""], // member name still to come
+      ["let x =", "incomplete", ""],
+      ["let x: ", "incomplete", ""], // type still to come
+      ["type T =", "incomplete", ""],
+      ["x =>", "incomplete", ""],
+      ["@dec", "incomplete", ""], // a decorated class below
+      ["let", "incomplete", ""], // `let` then a name on the next line
+      ["'abc\\", "incomplete", ""], // a string continued with a backslash
+      // Invalid: the error is before the end, or inside the last token, and nothing after it helps.
+      ["let 1x = 3;", "invalid"], // identifier right after a number
+      ["const = 7q", "invalid"],
+      ["x = )", "invalid"],
+      ["let let = 1 +* 2", "invalid"],
+      ["foo(1 2", "invalid"], // missing comma: more arguments do not help
+      ["x = {\n  a: 1\n} 5", "invalid"],
+      ["}", "invalid"],
+      ["else", "invalid"],
+      ["0x", "invalid"], // a number cannot continue on the next line
+      ["1e", "invalid"],
+      ["\"unterminated", "invalid"], // a string cannot continue on the next line
+      ["a = /re", "invalid"], // neither can a regular expression
+      ["return 1", "invalid"], // no return outside a function
+      ["await", "invalid"], // swc, which runs the cells too, refuses `await` followed by a line break
+    ];
+    const s = await runSession(table.map(([code]) => ({ isComplete: code })));
+    const got = table.map(([code], i) => [code, s.results[i]]);
+    const expected = table.map(([code, status, indent]) => [code, status === "incomplete" ? { status, indent } : { status }]);
+    expect(got).toEqual(expected);
+  });
+
   test("type checking: off by default; warn prints the errors and runs the cell anyway", async () => {
     const off = await runSession(["const n: number = 'text' as any as string; n", { languageServiceLoaded: true }]);
     expect(off.results[1]).toEqual({ loaded: false });

@@ -27,6 +27,8 @@ export class KernelClient {
   readonly key = randomUUID();
   readonly session = randomUUID();
   kernel!: ChildProcess;
+  /** The kernel's ports, from its connection file (known once start() has begun). */
+  ports!: { shell_port: number; iopub_port: number; stdin_port: number; control_port: number; hb_port: number };
   stderr = "";
   shell = new zmq.Dealer();
   control = new zmq.Dealer();
@@ -41,6 +43,7 @@ export class KernelClient {
 
   async start(): Promise<void> {
     const ports = { shell_port: await freePort(), iopub_port: await freePort(), stdin_port: await freePort(), control_port: await freePort(), hb_port: await freePort() };
+    this.ports = ports;
     const dir = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-kernel-"));
     const file = path.join(dir, "connection.json");
     writeFileSync(file, JSON.stringify({ ...ports, ip: "127.0.0.1", transport: "tcp", key: this.key, signature_scheme: "hmac-sha256" }), { mode: 0o600 });

@@ -8,7 +8,7 @@ import os from "node:os";
 // The kernel driven by a real Jupyter client: Debian's jupyter_client, through
 // a kernelspec installed by `greenlet-ts install --prefix`.
 describe("the kernel under jupyter_client", () => {
-  test("kernel_info, execute (streams, results, errors, display, GreenletExit), interrupt, completion, is_complete, history, shutdown", async () => {
+  test("kernel_info, execute (streams, results, errors, display, GreenletExit, silent), interrupt, completion, is_complete, history, iopub_welcome, shutdown", async () => {
     const prefix = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-kernelspec-"));
     const installed = await cli(["install", "--prefix", prefix, "--name", "greenlet-ts-test"], ROOT);
     expect(installed.code).toBe(0);
@@ -18,7 +18,7 @@ describe("the kernel under jupyter_client", () => {
     });
     if (code !== 0) throw new Error(stderr);
     const r = JSON.parse(stdout.trim().split("\n").pop()!);
-    expect(r.kernel_info).toMatchObject({ status: "ok", protocol_version: "5.3", implementation: "greenlet-ts", language_info: { name: "typescript", mimetype: "text/typescript", file_extension: ".ts" } });
+    expect(r.kernel_info).toMatchObject({ status: "ok", protocol_version: "5.3", implementation: "greenlet-ts", language_info: { name: "typescript", mimetype: "text/typescript", file_extension: ".ts", codemirror_mode: "typescript" } });
     const [one, two, three, four, five, six] = r.cells;
     expect(one.reply).toMatchObject({ status: "ok", execution_count: 1 });
     expect(one.outputs).toEqual([
@@ -54,6 +54,9 @@ describe("the kernel under jupyter_client", () => {
     });
     expect(r.complete).toMatchObject({ status: "ok", matches: ["getcurrent"], cursor_start: 0, cursor_end: 6 });
     expect(r.is_complete).toEqual({ status: "incomplete", indent: "  " });
+    expect(r.is_invalid).toEqual({ status: "invalid" });
+    expect(r.silent).toMatchObject({ status: "ok", execution_count: r.user_expressions.reply.execution_count });
+    expect(r.welcome).toEqual({ msg_type: "iopub_welcome", parent_header: {}, content: { subscription: "" } });
     expect(r.history.map((h: [number, number, string]) => h[2])).toEqual(["const name = await input('Name? '); `hello ${name}`", "await input('x')", "const z = 20"]);
     expect(r.alive_after_shutdown).toBe(false);
   });

@@ -37,9 +37,19 @@ def main(kernel_name):
     results["input"] = run("const name = await input('Name? '); `hello ${name}`", allow_stdin=True, stdin_hook=lambda m: (results.__setitem__("prompt", m["content"]), kc.input("Ada")))
     results["no_stdin"] = run("await input('x')", allow_stdin=False)
     results["user_expressions"] = run("const z = 20", user_expressions={"double": "z * 2", "bad": "nope()"})
+    # silent=True (with jupyter_client's default store_history=True): not counted, not in the history.
+    results["silent"] = kc.execute("'quiet'", silent=True, reply=True, timeout=30)["content"]
+    # A second client: the first message on its IOPub is the kernel's iopub_welcome (JEP 65).
+    second = km.client()
+    second.start_channels()
+    welcome = second.get_iopub_msg(timeout=10)
+    results["welcome"] = {"msg_type": welcome["msg_type"], "parent_header": welcome["parent_header"], "content": welcome["content"]}
+    second.stop_channels()
     results["complete"] = kc.complete("getcur", reply=True)["content"]
     msg_id = kc.is_complete("function f() {")
     results["is_complete"] = kc.get_shell_msg(timeout=10)["content"]
+    kc.is_complete("let 1x = 3;")
+    results["is_invalid"] = kc.get_shell_msg(timeout=10)["content"]
     results["history"] = kc.history(hist_access_type="tail", n=3, reply=True)["content"]["history"]
     kc.stop_channels()
     km.shutdown_kernel(now=False)

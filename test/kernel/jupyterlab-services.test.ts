@@ -10,7 +10,7 @@ import { freePort } from "../helpers/kernel-client.js";
 
 // JupyterLab's client library talking to Debian's jupyter_server, which starts the installed kernelspec.
 describe("@jupyterlab/services against jupyter_server", () => {
-  test("start the kernel, run cells (streams, GreenletExit, errors, display, input), interrupt, shut down", async () => {
+  test("start the kernel, run cells (streams, GreenletExit, errors, display, input), interrupt, iopub_welcome, shut down", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-lab-"));
     expect((await cli(["install", "--prefix", dir, "--name", "greenlet-ts-lab"], ROOT)).code).toBe(0);
     const port = await freePort();
@@ -48,6 +48,9 @@ describe("@jupyterlab/services against jupyter_server", () => {
       expect(r.interrupted.status).toBe("error");
       expect(r.interrupted.outputs[0].content.ename).toBe("Interrupted");
       expect(r.after.outputs[0].content.data["text/plain"]).toBe("42");
+      // The kernel's iopub_welcome passes the library's message validation and is handed on as an IOPub message.
+      expect(r.welcomes).toEqual([{ channel: "iopub", parent_header: {}, content: { subscription: "" } }]);
+      expect(r.afterWelcome.outputs[0].content.data["text/plain"]).toBe("'still fine'");
     } finally {
       server.kill("SIGTERM");
     }

@@ -10,6 +10,11 @@ const manager = new KernelManager({ serverSettings });
 await manager.ready;
 const kernel = await manager.startNew({ name: kernelName });
 const info = await kernel.info;
+// iopub_welcome messages as the library hands them on, after its validateMessage has passed them.
+const welcomes = [];
+kernel.iopubMessage.connect((_, msg) => {
+  if (msg.header.msg_type === "iopub_welcome") welcomes.push({ channel: msg.channel, parent_header: msg.parent_header, content: msg.content });
+});
 
 async function run(code, options = {}) {
   const future = kernel.requestExecute({ code, allow_stdin: options.stdin !== undefined }, true);
@@ -36,6 +41,14 @@ await new Promise((r) => setTimeout(r, 700));
 await kernel.interrupt();
 results.interrupted = await spinning;
 results.after = await run("6 * 7");
+// A second connection to the kernel: the server subscribes to IOPub for it, and the kernel's
+// welcome reaches every subscriber, this first connection too.
+const before = welcomes.length;
+const second = manager.connectTo({ model: kernel.model });
+for (let i = 0; i < 100 && welcomes.length === before; i++) await new Promise((r) => setTimeout(r, 50));
+second.dispose();
+results.welcomes = welcomes.slice(before, before + 1);
+results.afterWelcome = await run("'still fine'");
 await kernel.shutdown();
 manager.dispose();
 console.log(JSON.stringify(results));

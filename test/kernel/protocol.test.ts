@@ -1,4 +1,5 @@
-import { KernelClient } from "../helpers/kernel-client.js";
+import * as zmq from "zeromq";
+import { KernelClient, type Msg } from "../helpers/kernel-client.js";
 
 // Protocol-level tests with our own zeromq client against the kernel process.
 describe("the kernel's protocol", () => {
@@ -18,6 +19,8 @@ describe("the kernel's protocol", () => {
     for (const m of [reply, ...iopub]) expect(m.header.version).toBe("5.3");
     const info = await client.request("kernel_info_request", {});
     expect(info.content.language_info.name).toBe("typescript");
+    // A string: clients on the Rust jupyter-protocol crate read only a string or { name, version }.
+    expect(info.content.language_info.codemirror_mode).toBe("typescript");
     const onControl = await client.request("kernel_info_request", {}, "control");
     expect(onControl.content).toEqual(info.content);
     const completion = await client.request("complete_request", { code: "'é' + getcur", cursor_pos: 12 });
@@ -27,6 +30,9 @@ describe("the kernel's protocol", () => {
     expect(inspection.content.data["text/plain"]).toContain("const getcurrent: () => Greenlet");
     const incomplete = await client.request("is_complete_request", { code: "if (x) {" });
     expect(incomplete.content).toEqual({ status: "incomplete", indent: "  " });
+    // No further line can repair these: a console shows the error instead of waiting for more.
+    for (const code of ["let 1x = 3;", "const = 7q"]) expect((await client.request("is_complete_request", { code })).content).toEqual({ status: "invalid" });
+    expect((await client.request("is_complete_request", { code: "if (x)" })).content).toEqual({ status: "incomplete", indent: "" });
     const history = await client.request("history_request", { hist_access_type: "tail", n: 1, output: true, raw: true });
     expect(history.content.history).toEqual([[1, 1, ["40 + 2", "42"]]]);
   });
@@ -82,6 +88,115 @@ describe("the kernel's protocol", () => {
     const { reply, iopub } = await queued;
     expect(reply.content.status).toBe("aborted");
     expect(iopub.some((m) => m.header.msg_type === "execute_result")).toBe(false);
+  });
+});
+
+describe("execution counts", () => {
+  // ipykernel 6.17 gives, for this very sequence (measured with jupyter_client 7.4.9): replies
+  // 0, 0, 1, 2, 2, 2, 3, 3 and execute_input/execute_result 1, 1, 2, 3, 3.
+  test("silent and store_history false do not count; their reply carries the number of the last stored cell", async () => {
+    const client = new KernelClient();
+    await client.start();
+    try {
+      // As jupyter_client sends them: execute(silent=True) keeps store_history=True, which silent overrides.
+      const silent = { silent: true, store_history: true };
+      const unstored = { store_history: false };
+      const counts = async (code: string, extra: Record<string, unknown> = {}): Promise<[number, Array<[string, number]>]> => {
+        const { reply, iopub } = await client.execute(code, extra);
+        const numbered = iopub.filter((m: Msg) => m.content.execution_count !== undefined).map((m: Msg): [string, number] => [m.header.msg_type, m.content.execution_count]);
+        return [reply.content.execution_count, numbered];
+      };
+      expect(await counts("'silent first'", silent)).toEqual([0, []]);
+      expect(await counts("'unstored first'", unstored)).toEqual([0, [["execute_input", 1], ["execute_result", 1]]]);
+      expect(await counts("'one'")).toEqual([1, [["execute_input", 1], ["execute_result", 1]]]);
+      expect(await counts("'two'")).toEqual([2, [["execute_input", 2], ["execute_result", 2]]]);
+      expect(await counts("'silent'", silent)).toEqual([2, []]);
+      expect(await counts("'unstored'", unstored)).toEqual([2, [["execute_input", 3], ["execute_result", 3]]]);
+      expect(await counts("'three'")).toEqual([3, [["execute_input", 3], ["execute_result", 3]]]);
+      const failed = await client.execute("null.x", silent);
+      expect(failed.reply.content).toMatchObject({ status: "error", execution_count: 3 });
+      const history = await client.request("history_request", { hist_access_type: "tail", n: 10, output: false, raw: true });
+      expect(history.content.history.map((h: [number, number, string]) => [h[1], h[2]])).toEqual([
+        [1, "'one'"],
+        [2, "'two'"],
+        [3, "'three'"],
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe("the IOPub welcome (JEP 65)", () => {
+  let client: KernelClient;
+  beforeAll(async () => {
+    client = new KernelClient();
+    await client.start();
+  }, 60000);
+  afterAll(() => client.close());
+
+  /** Subscribes a new SUB socket to `topic` and resolves with the first message it gets (frames and JSON parts), or undefined. */
+  async function firstMessage(topic: string | Buffer, timeoutMs: number): Promise<{ frames: Buffer[]; msg: Msg } | undefined> {
+    const sub = new zmq.Subscriber({ receiveTimeout: timeoutMs });
+    sub.connect(`tcp://127.0.0.1:${client.ports.iopub_port}`);
+    sub.subscribe(topic);
+    try {
+      const frames = await sub.receive();
+      const at = frames.findIndex((f) => f.toString() === "<IDS|MSG>");
+      const [signature, header, parent, metadata, content] = frames.slice(at + 1, at + 6).map((f) => f.toString());
+      expect(signature).toBe(client.sign([header!, parent!, metadata!, content!]));
+      return { frames, msg: { header: JSON.parse(header!), parent_header: JSON.parse(parent!), metadata: JSON.parse(metadata!), content: JSON.parse(content!) } };
+    } catch (error) {
+      if ((error as { code?: string }).code === "EAGAIN") return undefined;
+      throw error;
+    } finally {
+      sub.close();
+    }
+  }
+
+  const welcomes = (): Msg[] => client.iopubMessages.filter((m) => m.header.msg_type === "iopub_welcome");
+
+  test("a new subscriber's first message is iopub_welcome: its subscription, as topic and content, and no parent", async () => {
+    // Our own client got one when it connected.
+    expect(welcomes().length).toBeGreaterThanOrEqual(1);
+    const all = await firstMessage("", 5000);
+    expect(all!.frames[0]!.length).toBe(0);
+    expect(all!.msg).toMatchObject({ header: { msg_type: "iopub_welcome", version: "5.3" }, parent_header: {}, metadata: {}, content: { subscription: "" } });
+    const topical = await firstMessage("kernel.topic.", 5000);
+    expect(topical!.frames[0]!.toString()).toBe("kernel.topic.");
+    expect(topical!.msg.content).toEqual({ subscription: "kernel.topic." });
+  });
+
+  test("other subscribers see each welcome too and ignore it; a subscription that is not UTF-8 gets none", async () => {
+    const before = welcomes().length;
+    await firstMessage("", 5000);
+    for (let i = 0; i < 100 && welcomes().length === before; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(welcomes().length).toBe(before + 1);
+    expect(await firstMessage(Buffer.from([0xff, 0xfe]), 500)).toBeUndefined();
+    expect(welcomes().length).toBe(before + 1);
+    // Requests go on as before.
+    const { reply } = await client.execute("1 + 1");
+    expect(reply.content.status).toBe("ok");
+  });
+
+  test("a flood of subscriptions is not a flood of welcomes: at most 100 at once, then 50 a second", async () => {
+    // Anyone who reaches the port may subscribe, without the key; an XSUB socket can send subscriptions in a loop.
+    const flood = new zmq.XSubscriber();
+    flood.connect(`tcp://127.0.0.1:${client.ports.iopub_port}`);
+    const before = welcomes().length;
+    const started = Date.now();
+    try {
+      for (let i = 0; i < 5000; i++) await flood.send(Buffer.from([1]));
+      const { reply } = await client.execute("'answered'");
+      expect(reply.content.status).toBe("ok");
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      flood.close();
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const got = welcomes().length - before;
+    expect(got).toBeGreaterThan(0);
+    expect(got).toBeLessThanOrEqual(100 + Math.ceil(50 * seconds) + 1);
   });
 });
 

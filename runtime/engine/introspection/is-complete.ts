@@ -1,4 +1,3 @@
-import { toSyntaxError } from "../transpile.js";
 import { createRequire } from "node:module";
 import type * as Swc from "@swc/core";
 
@@ -6,34 +5,76 @@ import type * as Swc from "@swc/core";
 export type Completeness = { status: "complete" } | { status: "incomplete"; indent: string } | { status: "invalid" };
 
 const require = createRequire(import.meta.url);
+let swc: typeof Swc | undefined;
 
 /**
- * Parses the cell with swc: no error means complete; an error at the very
- * end of the input (or an unterminated block comment or template) means
- * more lines are coming, indented by the brackets still open; any other
- * error means invalid.
+ * Lines that, put after the cell, make some incomplete cells valid: an
+ * expression (after `let`, `if (x)`, `1 +`, `a.`), the end of a template,
+ * and the end of a string continued with a backslash. One that parses
+ * proves the cell incomplete; none parsing proves nothing.
+ */
+const CONTINUATIONS = ["_", "`", '"', "'"];
+
+/**
+ * "incomplete" only when more lines could make the cell valid, "invalid"
+ * when no line can, so that a console shows the error at once instead of
+ * waiting for lines that cannot help.
+ *
+ * The cell is parsed with swc followed by blank lines. A syntax error swc
+ * reports at the end of the input (without a caret under the code) means the
+ * parser ran out of input while it still needed tokens: an open bracket,
+ * template or block comment, `if (x)` with nothing after, a trailing
+ * operator. The line breaks matter: without them, the last token is still
+ * open, and an error inside it (`0x`, `1e`) is reported at the end too; after
+ * a line break that token is closed and the error points into it; and an
+ * error that spans to the end (an open template) is shown without a caret
+ * only when it covers more than one line. An error anywhere else cannot be
+ * repaired by what follows: invalid (`let 1x = 3;`, `x = )`) — unless one of
+ * the CONTINUATIONS makes the cell parse (`let` alone, which swc refuses as
+ * an identifier).
  */
 export function isComplete(code: string): Completeness {
-  const swc = require("@swc/core") as typeof Swc;
+  if (parses(code)) return { status: "complete" };
+  const errors = syntaxErrors(`${code}\n\n`);
+  const incomplete = errors === undefined || errors.every((error) => error.atEnd) || CONTINUATIONS.some((line) => parses(`${code}\n${line}`));
+  return incomplete ? { status: "incomplete", indent: "  ".repeat(openBrackets(code)) } : { status: "invalid" };
+}
+
+function parse(code: string): void {
+  swc ??= require("@swc/core") as typeof Swc;
+  swc.parseSync(code, { syntax: "typescript", decorators: true, target: "es2022" });
+}
+
+function parses(code: string): boolean {
   try {
-    swc.parseSync(code, { syntax: "typescript", decorators: true, target: "es2022" });
-    return { status: "complete" };
-  } catch (error) {
-    const text = String((error as Error)?.message ?? error);
-    // No caret under the snippet: the error is at the end of the input.
-    const hasCaret = /^\s*:\s*\^/m.test(text);
-    const { line, column } = toSyntaxError(error, code);
-    if (/<eof>|Unterminated (template|block comment)|Unexpected eof/i.test(text) || !hasCaret || pastEnd(code, line, column)) {
-      return { status: "incomplete", indent: "  ".repeat(openBrackets(code)) };
-    }
-    return { status: "invalid" };
+    parse(code);
+    return true;
+  } catch {
+    return false;
   }
 }
 
-/** Is (line, column) after the last non-blank character of `code`? */
-function pastEnd(code: string, line: number, column: number): boolean {
-  const lines = code.trimEnd().split("\n");
-  return line > lines.length || (line === lines.length && column > lines[lines.length - 1]!.length);
+/**
+ * The errors swc reports for `code` (undefined if it parses): each one is
+ * `x MESSAGE` followed by a snippet whose numbered lines (` 2 | code`) are
+ * followed by a caret line (`   :  ^^`) under the error; an error at the end
+ * of the input has no caret.
+ */
+function syntaxErrors(code: string): Array<{ message: string; atEnd: boolean }> | undefined {
+  try {
+    parse(code);
+    return undefined;
+  } catch (error) {
+    const lines = String((error as Error)?.message ?? error).split("\n");
+    const errors: Array<{ message: string; atEnd: boolean }> = [];
+    for (let i = 0; i < lines.length; i++) {
+      const start = /^\s*x (.+)$/.exec(lines[i]!);
+      if (start !== null) errors.push({ message: start[1]!.trim(), atEnd: true });
+      else if (errors.length > 0 && /^\s*\d+ \|/.test(lines[i]!) && /^\s*:.*\^/.test(lines[i + 1] ?? "")) errors[errors.length - 1]!.atEnd = false;
+    }
+    // Text in a shape not recognised: no error is known to be repairable.
+    return errors.length > 0 ? errors : [{ message: lines[0] ?? "", atEnd: false }];
+  }
 }
 
 /** How many brackets are open at the end, strings and comments aside. */
