@@ -13,6 +13,8 @@ import { runProcess } from "../helpers/spawn.js";
 const SCRIPT = path.join(ROOT, "scripts/ensure-system-packages.mjs");
 const SUDO = process.getuid?.() === 0 ? "" : "sudo ";
 const STUBS = ["jupyter", "jupyter-nbconvert", "chromium"];
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 interface FakeSystem {
   root: string;
@@ -34,6 +36,7 @@ function executable(file: string, text: string) {
  */
 function fakeSystem({ hidden = [], absent = [], aptDelivers = true }: { hidden?: string[]; absent?: string[]; aptDelivers?: boolean } = {}): FakeSystem {
   const root = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-system-"));
+  made.push(root);
   const usrBin = path.join(root, "usr", "bin");
   const bin = path.join(root, "fake-bin");
   const hide = path.join(root, "hide");
@@ -112,6 +115,7 @@ describe("the system packages that npm test drives", () => {
   test("without apt-get on PATH it names the Debian packages and stops", async () => {
     const system = fakeSystem({ absent: ["chromium"] });
     const empty = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-empty-path-"));
+    made.push(empty);
     const result = await ensure(system, { PATH: empty });
     expect(result.stderr).toContain("apt-get is not on PATH (these are Debian package names; install their equivalents). Run:\n");
     expect(result.stderr).toContain(`${SUDO}apt-get install -y chromium\n`);
