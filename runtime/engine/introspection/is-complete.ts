@@ -19,6 +19,8 @@ export function isComplete(code: string): Completeness {
     swc.parseSync(code, { syntax: "typescript", decorators: true, target: "es2022" });
     return { status: "complete" };
   } catch (error) {
+    // `{ a: 1, b: 2 }` runs as an object literal (see object-literal.ts), though it is no statement.
+    if (/^\s*\{/.test(code) && parses(`(${code}\n)`, swc)) return { status: "complete" };
     const text = String((error as Error)?.message ?? error);
     // No caret under the snippet: the error is at the end of the input.
     const hasCaret = /^\s*:\s*\^/m.test(text);
@@ -27,6 +29,15 @@ export function isComplete(code: string): Completeness {
       return { status: "incomplete", indent: "  ".repeat(openBrackets(code)) };
     }
     return { status: "invalid" };
+  }
+}
+
+function parses(code: string, swc: typeof Swc): boolean {
+  try {
+    swc.parseSync(code, { syntax: "typescript", decorators: true, target: "es2022" });
+    return true;
+  } catch {
+    return false;
   }
 }
 
