@@ -1,13 +1,15 @@
 import { readFileSync } from "node:fs";
 import { removeStaleTemporaries, writeAtomically } from "./atomic-write.js";
-import { normalize } from "./checker.js";
+import { normalize, updatedOutput } from "./checker.js";
 import { DocTestUsageError, type DocFile, type Example } from "./example.js";
 import { parseMarkdown } from "./parser.js";
 import type { ExampleResult, FileResult } from "./results.js";
 
 /**
- * Rewrites the expected output of the failed examples of a file in place,
- * changing nothing else: the new lines get the block's prefix (list
+ * Rewrites the expected output of the failed examples of a file in place
+ * (what they printed, stack lines dropped, an error's property block after
+ * its first line unless the old expected output left it out: see
+ * updatedOutput), changing nothing else: the new lines get the block's prefix (list
  * indentation, blockquote markers) and the file keeps its line ends. The
  * write is atomic (a temporary file renamed over the original), so a crash
  * leaves the original. Nothing is written when the file changed since it was
@@ -47,7 +49,7 @@ function applyEdits(doc: DocFile, lines: readonly string[], failed: readonly Exa
     .map((r) => {
       const example = r.example!;
       const block = doc.blocks[example.block]!;
-      const got = normalize(r.got!, { IGNORE_EXCEPTION_DETAIL: false });
+      const got = updatedOutput(example.want, r.got!);
       const newLines = got === "" ? [] : got.split("\n").map((line) => (line === "" ? block.prefix.trimEnd() : block.prefix + line));
       const sourceLines = example.source.split("\n").length;
       const start = example.wantLines.length > 0 ? example.wantLines[0]! - 1 : example.line - 1 + sourceLines;
@@ -78,7 +80,7 @@ function unreadableEdits(doc: DocFile, text: string, updated: readonly ExampleRe
     const example = r.example!;
     const index = doc.blocks[example.block]!.examples.findIndex((e: Example) => e.line === example.line);
     const reread = now.blocks[example.block]?.examples[index];
-    return reread === undefined || normalize(reread.want, { IGNORE_EXCEPTION_DETAIL: false }) !== normalize(r.got!, { IGNORE_EXCEPTION_DETAIL: false });
+    return reread === undefined || normalize(reread.want, { IGNORE_EXCEPTION_DETAIL: false }) !== updatedOutput(example.want, r.got!);
   });
 }
 

@@ -219,7 +219,8 @@ export class KernelCore {
     this.stats.counters.executed++;
     let outcome: CellOutcome;
     try {
-      outcome = await this.engine.execute(code, { filename: `[${count}]` });
+      // A silent request (a frontend's own) leaves `_` and `_error` to what the user saw.
+      outcome = await this.engine.execute(code, { filename: `[${count}]`, updateUnderscore: !silent });
     } finally {
       this.#executing = undefined;
       this.channels.endInput(request as unknown as Message);
@@ -260,7 +261,7 @@ export class KernelCore {
     for (const [name, expression] of Object.entries(expressions)) {
       const cell = this.engine.executionCount + 1;
       this.#remember(cell, { msg_type: "silent" });
-      const outcome = await this.engine.execute(String(expression), { filename: `user_expressions.${name}` });
+      const outcome = await this.engine.execute(String(expression), { filename: `user_expressions.${name}`, updateUnderscore: false });
       results[name] =
         outcome.status === "ok"
           ? { status: "ok", data: outcome.data ?? { "text/plain": "undefined" }, metadata: {} }

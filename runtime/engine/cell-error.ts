@@ -47,6 +47,8 @@ export function cellError(value: unknown, cells: ReadonlyMap<string, CellSource>
   } catch {
     // A frozen error keeps its own stack.
   }
-  const uncaught = `Uncaught ${inspect(value, ECHO_OPTIONS)}`;
-  return { ename: name, evalue: message, traceback: stack.split("\n"), uncaught, value };
+  let shown = inspect(value, ECHO_OPTIONS);
+  // An error without frames (all of them the engine's) inspects as `[TypeError: x]`: the Node REPL drops the brackets.
+  if (shown.startsWith("[") && shown.endsWith("]")) shown = shown.slice(1, -1);
+  return { ename: name, evalue: message, traceback: stack.split("\n"), uncaught: `Uncaught ${shown}`, value };
 }

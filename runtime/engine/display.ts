@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { echo } from "./echo.js";
 import type { MimeBundle } from "./events.js";
 
@@ -16,9 +17,16 @@ export interface DisplayOptions {
 
 const BINARY = /^(image\/(png|jpeg|gif|webp)|application\/pdf|application\/octet-stream)$/;
 
-/** The MIME bundle for a value: its own (display protocol), the one asked for, or plain text. */
-export function bundleOf(value: unknown, mime?: string): MimeBundle {
-  const own = protocolBundle(value);
+/** Waits for a promise of the session's context on the host's side. */
+export type Settle = (promise: PromiseLike<unknown>) => Promise<unknown>;
+
+/**
+ * The MIME bundle for a value: its own (display protocol), the one asked
+ * for, or plain text. A promise of it when the value's display method
+ * returns a promise; `settle` waits for that one.
+ */
+export function bundleOf(value: unknown, mime?: string, settle: Settle = (promise) => Promise.resolve(promise)): MimeBundle | Promise<MimeBundle> {
+  const own = protocolBundle(value, settle);
   if (own !== undefined) return own;
   if (mime === undefined) return { "text/plain": echo(value) };
   const bundle: MimeBundle = { [mime]: encode(value, mime) };
@@ -26,19 +34,38 @@ export function bundleOf(value: unknown, mime?: string): MimeBundle {
   return bundle;
 }
 
-/** The bundle from `value[Symbol.for("Jupyter.display")]()`, with text/plain added when missing. */
-export function protocolBundle(value: unknown): MimeBundle | undefined {
+/**
+ * The bundle from `value[Symbol.for("Jupyter.display")]()`, with text/plain
+ * added when missing. The method may return a promise of the bundle, as
+ * Deno's Jupyter kernel allows (anywidget's widgets do): its rejection is
+ * the error, as the method's own error would be.
+ */
+export function protocolBundle(value: unknown, settle: Settle = (promise) => Promise.resolve(promise)): MimeBundle | Promise<MimeBundle> | undefined {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
   const method = (value as Record<symbol, unknown>)[DISPLAY_SYMBOL];
   if (typeof method !== "function") return undefined;
   const produced: unknown = method.call(value);
+  if (isThenable(produced)) return settle(produced).then((bundle) => toBundle(value, bundle, true));
+  return toBundle(value, produced, false);
+}
+
+function toBundle(value: unknown, produced: unknown, promised: boolean): MimeBundle {
   if (produced === null || typeof produced !== "object") {
-    throw new TypeError("[Symbol.for(\"Jupyter.display\")]() must return a MIME bundle object");
+    const got = inspect(produced, { depth: 0, maxStringLength: 40, breakLength: Infinity });
+    throw new TypeError(
+      promised
+        ? `[Symbol.for("Jupyter.display")]() must return a MIME bundle object or a promise of one; its promise resolved to ${got}`
+        : `[Symbol.for("Jupyter.display")]() must return a MIME bundle object or a promise of one; it returned ${got}`,
+    );
   }
   const bundle: MimeBundle = {};
   for (const [type, content] of Object.entries(produced as Record<string, unknown>)) bundle[type] = encode(content, type);
   bundle["text/plain"] ??= echo(value);
   return bundle;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
 }
 
 function encode(content: unknown, mime: string): unknown {

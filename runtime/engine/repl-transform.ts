@@ -16,7 +16,24 @@ export interface ReplScript extends Edited {
    * cell's value, exactly as the REPL shows it (`if`, `for`, ... included).
    */
   topLevelAwait: boolean;
+  /**
+   * Which of the names the session keeps for the user (`_`, `_error`) the
+   * cell declares with `let`, `const`, `class`, `function` or `import`: from
+   * then on they are the user's own variables, as a lexical declaration
+   * shadows them in the Node REPL. (The transform makes such declarations
+   * `var`s or assignments, which would otherwise go through the session's
+   * accessors.) A `var` or an assignment is not among them: that one is
+   * "expression assignment" in the Node REPL.
+   */
+  declaresReplNames: readonly ReplName[];
 }
+
+/** The names the session binds in every context for the REPL, as the Node REPL does. */
+export const REPL_NAMES = ["_", "_error"] as const;
+export type ReplName = (typeof REPL_NAMES)[number];
+/** A cell that mentions neither name (almost all of them) skips collecting its declared names. */
+const MENTIONS_REPL_NAME = /(?<![\w$])_(?:error)?(?![\w$])/;
+const NONE: readonly ReplName[] = [];
 
 type AnyNode = acorn.Node & Record<string, any>;
 
@@ -69,9 +86,18 @@ export function replTransform(js: string): ReplScript {
 
   const hoisted = new Set<string>();
   const functions: string[] = [];
-  let lastExpression: AnyNode | undefined;
+  const lexical = MENTIONS_REPL_NAME.test(js) ? new Set<string>() : undefined;
+  /** Where the value of the cell is, for `return (...)` with top-level await. */
+  let lastExpression: { start: number; end: number } | undefined;
 
   const declare = (declaration: AnyNode): void => {
+    if (lexical !== undefined) {
+      if (declaration.type === "VariableDeclaration") {
+        if (declaration.kind !== "var") for (const declarator of declaration.declarations) bindingNames(declarator.id, lexical);
+      } else if (declaration.id) {
+        lexical.add(declaration.id.name);
+      }
+    }
     if (declaration.type === "VariableDeclaration") {
       if (topLevelAwait) {
         for (const declarator of declaration.declarations) bindingNames(declarator.id, hoisted);
@@ -94,6 +120,7 @@ export function replTransform(js: string): ReplScript {
     lastExpression = undefined;
     switch (node.type) {
       case "ImportDeclaration":
+        if (lexical !== undefined) for (const specifier of node.specifiers) lexical.add(specifier.local.name);
         edits.push({ start: node.start, end: node.end, text: importAsAssignment(node, hoisted) });
         break;
       case "ExportNamedDeclaration":
@@ -120,7 +147,8 @@ export function replTransform(js: string): ReplScript {
         declare(node);
         break;
       case "ExpressionStatement":
-        if (!node.directive) lastExpression = node.expression;
+        // From the statement's start: an expression in parentheses (an object literal) keeps them inside the `return (`.
+        if (!node.directive) lastExpression = { start: node.start, end: node.expression.end };
         break;
       default:
         break;
@@ -144,7 +172,8 @@ export function replTransform(js: string): ReplScript {
   const last = body[body.length - 1];
   const endsWithDeclaration = last !== undefined && /Declaration$/.test(last.type) && last.type !== "ExportDefaultDeclaration";
   const code = topLevelAwait ? `${edited.code}\n})()` : endsWithDeclaration ? `${edited.code}\n;undefined` : edited.code;
-  return { code, anchors: edited.anchors, topLevelAwait };
+  const declaresReplNames = lexical === undefined ? NONE : REPL_NAMES.filter((name) => lexical.has(name));
+  return { code, anchors: edited.anchors, topLevelAwait, declaresReplNames };
 }
 
 /** Is there an `await` (or `for await`) outside of any function? */

@@ -12,9 +12,9 @@ import { bundleOf, type DisplayOptions } from "./display.js";
 import { cellFinished, cellStarted, drive, evaluate, interruptsReady, stopDriving, type Drivable } from "./driver.js";
 import type { CellError, CellId, CellOutcome, EngineEvent, EngineListener, MimeBundle } from "./events.js";
 import { makeImporter } from "./modules.js";
-import { IMPORT_FUNCTION, IMPORT_META, replTransform } from "./repl-transform.js";
+import { toCell, transpileCell, type CellScript } from "./object-literal.js";
+import { IMPORT_FUNCTION, IMPORT_META, REPL_NAMES, replTransform, type ReplName } from "./repl-transform.js";
 import { CellSource } from "./source-map.js";
-import { transpile } from "./transpile.js";
 import { complete, type Completions } from "./introspection/completion.js";
 import { inspect, type Inspection } from "./introspection/inspection.js";
 import { isComplete, type Completeness } from "./introspection/is-complete.js";
@@ -51,6 +51,27 @@ export interface ExecuteOptions {
   filename?: string;
   /** Lines before the cell in its file, added to the lines in stack traces. */
   lineOffset?: number;
+  /**
+   * Whether the cell's echoed value becomes `_` and what it throws `_error`
+   * (default true). A kernel's silent requests and user expressions pass
+   * false: the user's `_` is the last value they saw.
+   */
+  updateUnderscore?: boolean;
+}
+
+/** What `_` or `_error` holds; `user`: the user took the name over, and the session no longer sets it. */
+interface ReplValue {
+  value: unknown;
+  user: boolean;
+}
+
+/**
+ * A display whose bundle is still coming (the value's display method
+ * returned a promise), or an event of its cell waiting behind one.
+ */
+interface HeldEvent {
+  event?: EngineEvent;
+  settled: boolean;
 }
 
 let sessionCount = 0;
@@ -76,6 +97,13 @@ export class Session implements Drivable, CellSink {
   autoCollect: boolean;
   readonly cwd: string;
   readonly #context: vm.Context;
+  /**
+   * The context's global object and its Promise, taken once: getting them
+   * evaluates code in the context, which must not happen while a cell runs
+   * (the context's promise jobs would run in the middle of the cell).
+   */
+  readonly #global: Record<string, unknown>;
+  readonly #ContextPromise: PromiseConstructor;
   readonly #listeners = new Set<EngineListener>();
   readonly #sources = new Map<string, CellSource>();
   readonly #drainScript = new vm.Script("undefined");
@@ -85,6 +113,15 @@ export class Session implements Drivable, CellSink {
   /** The cell executing now and how to fail it from outside (an interrupt). */
   #running: { owner: CellOwner; fail: (error: Interrupted) => void } | undefined;
   #closed = false;
+  readonly #replValues: Record<ReplName, ReplValue> = { _: { value: undefined, user: false }, _error: { value: undefined, user: false } };
+  /**
+   * Per cell, its events in order from the first display still waiting for
+   * its bundle: they are published once everything before them is, so an
+   * asynchronous display keeps its place among the cell's outputs.
+   */
+  readonly #held = new Map<CellId, HeldEvent[]>();
+  /** Called when a cell's held events have all been published. */
+  readonly #flushed = new Map<CellId, Array<() => void>>();
   readonly #types: CellLanguageService;
   typeCheck: "off" | "warn";
 
@@ -117,6 +154,9 @@ export class Session implements Drivable, CellSink {
       // As for output: a greenlet's code works for the cell that switched into it.
       currentOwner: () => currentOwner(isMainRunning()),
     });
+    this.#global = vm.runInContext("globalThis", this.#context) as Record<string, unknown>;
+    this.#ContextPromise = this.#global.Promise as PromiseConstructor;
+    this.#defineReplNames();
     drive(this, options.interrupts ?? true);
   }
 
@@ -133,7 +173,7 @@ export class Session implements Drivable, CellSink {
 
   /** The context's global object, for tools that inspect what cells defined. */
   get globals(): Record<string, unknown> {
-    return vm.runInContext("globalThis", this.#context) as Record<string, unknown>;
+    return this.#global;
   }
 
   /** Runs a cell after the ones already queued; resolves when it has finished. */
@@ -201,7 +241,10 @@ export class Session implements Drivable, CellSink {
   }
 
   lateError(cell: CellId, error: unknown): void {
-    this.#emit({ kind: "error", cell, error: this.#describe(error), late: true });
+    const described = this.#describe(error);
+    // As in the Node REPL, where an error thrown later by a timer is `_error` too.
+    if (!this.#replValues._error.user) this.#replValues._error.value = described.value;
+    this.#emit({ kind: "error", cell, error: described, late: true });
   }
 
   // --- cells ------------------------------------------------------------------
@@ -209,24 +252,36 @@ export class Session implements Drivable, CellSink {
   async #run(cell: CellId, code: string, options: ExecuteOptions): Promise<CellOutcome> {
     const owner: CellOwner = { cell, sink: this };
     const filename = options.filename ?? `cell[${cell}]`;
+    const underscore = options.updateUnderscore ?? true;
+    const interrupted = new Promise<never>((_, reject) => {
+      this.#running = { owner, fail: reject };
+    });
+    interrupted.catch(() => undefined);
     enterExecution(owner);
     cellStarted();
     let outcome: CellOutcome;
     try {
-      const value = await runAs(owner, () => this.#evaluateCell(owner, code, filename, options.lineOffset ?? 0));
-      // An error shown as a result gets the same stack as a thrown one: cell positions, no engine frames.
-      if (isErrorLike(value)) this.#describe(value);
-      const data = value === undefined ? undefined : bundleOf(value);
-      if (data !== undefined) this.#emit({ kind: "result", cell, data, metadata: {}, value });
+      const { value, data } = await runAs(owner, () => this.#evaluateCell(owner, code, filename, options.lineOffset ?? 0, interrupted));
+      if (data !== undefined) {
+        if (underscore && !this.#replValues._.user) this.#replValues._.value = value;
+        this.#emit({ kind: "result", cell, data, metadata: {}, value });
+      }
       outcome = data === undefined ? { status: "ok", cell, value } : { status: "ok", cell, value, data };
     } catch (thrown) {
       const error = this.#describe(thrown, filename, options.lineOffset ?? 0);
-      this.#emit({ kind: "error", cell, error, late: false });
+      if (underscore && !this.#replValues._error.user) this.#replValues._error.value = error.value;
       if (thrown instanceof Interrupted) {
         // What the cell left waiting on a timer stops here (a loop awaiting a timer, as Ctrl-C stops it in Python).
         owner.interrupted = true;
+        // Displays still waiting for their bundles are shown when they come, if they come; an
+        // interrupt stops every cell's output from waiting for them (a finished cell's timer may have started one).
+        for (const waiting of [...this.#held.keys()]) this.#abandonHeld(waiting);
+        this.#emit({ kind: "error", cell, error, late: false });
         outcome = { status: "interrupted", cell, error };
       } else {
+        // Behind the cell's displays still coming, if any; the cell ends when they are shown.
+        this.#emit({ kind: "error", cell, error, late: false });
+        if (this.#held.has(cell)) await Promise.race([this.#whenFlushed(cell), interrupted]).catch(() => this.#abandonHeld(cell));
         outcome = { status: "error", cell, error };
       }
     } finally {
@@ -237,33 +292,79 @@ export class Session implements Drivable, CellSink {
     return outcome;
   }
 
-  async #evaluateCell(owner: CellOwner, code: string, filename: string, lineOffset: number): Promise<unknown> {
-    const interrupted = new Promise<never>((_, reject) => {
-      this.#running = { owner, fail: reject };
-    });
-    interrupted.catch(() => undefined);
-    const typescript = transpile(code, filename);
-    if (this.typeCheck === "warn") this.#warnTypes(owner, code, filename, lineOffset);
+  async #evaluateCell(owner: CellOwner, code: string, filename: string, lineOffset: number, interrupted: Promise<never>): Promise<{ value: unknown; data?: MimeBundle }> {
+    const typescript = transpileCell(code, filename);
+    if (this.typeCheck === "warn") this.#warnTypes(owner, typescript, filename, lineOffset);
     const script = replTransform(typescript.code);
     // Cells may share a file name (a document's examples): the script's own name tells them apart.
     const scriptName = `${filename}#${owner.cell}`;
     this.#sources.set(scriptName, new CellSource(filename, code, lineOffset));
     const compiled = new vm.Script(script.code, { filename: scriptName });
+    for (const name of script.declaresReplNames) this.#claim(name);
     let value = evaluate(compiled, this.#context);
     if (isThenable(value)) value = await Promise.race([this.#settle(value), interrupted]);
-    this.#types.record(code);
+    this.#types.record(typescript.source);
     if (this.autoCollect) {
       const counts = runtimeCounts();
       if (counts.activeGreenlets > 0 || counts.liveFinalizers > 0) await Promise.race([collect(), interrupted]);
     }
-    return value;
+    // An error shown as a result gets the same stack as a thrown one: cell positions, no engine frames.
+    if (isErrorLike(value)) this.#describe(value);
+    let data = value === undefined ? undefined : bundleOf(value, undefined, (promise) => this.#settle(promise));
+    if (data instanceof Promise) data = await Promise.race([data, interrupted]);
+    // The displays the cell started belong to it: it ends once they are shown.
+    if (this.#held.has(owner.cell)) await Promise.race([this.#whenFlushed(owner.cell), interrupted]);
+    return { value, data: data as MimeBundle | undefined };
   }
 
   /** Type errors of a cell, on its stderr, before it runs anyway. */
-  #warnTypes(owner: CellOwner, code: string, filename: string, lineOffset: number): void {
-    for (const d of this.#types.diagnostics(code)) {
-      this.write(owner.cell, "stderr", `${filename}:${d.line + lineOffset}:${d.column} - ${d.category} TS${d.code}: ${d.message}\n`);
+  #warnTypes(owner: CellOwner, typescript: CellScript, filename: string, lineOffset: number): void {
+    for (const d of this.#types.diagnostics(typescript.source)) {
+      const at = toCell(typescript.wrap, d.line - 1, d.column - 1);
+      this.write(owner.cell, "stderr", `${filename}:${at.line + 1 + lineOffset}:${at.column + 1} - ${d.category} TS${d.code}: ${d.message}\n`);
     }
+  }
+
+  // --- _ and _error -------------------------------------------------------------
+
+  /**
+   * `_` is the last value a cell echoed and `_error` the last error thrown,
+   * as in the Node REPL: accessors on the context's global object. The
+   * first assignment to one (`_ = 5`, `var _ = 5`) makes it the user's
+   * variable, with node's message; a `let`, `const`, `class`, `function` or
+   * `import` that declares it makes it theirs silently (see #claim).
+   */
+  #defineReplNames(): void {
+    for (const name of REPL_NAMES) {
+      const slot = this.#replValues[name];
+      Object.defineProperty(this.#global, name, {
+        configurable: true,
+        enumerable: false,
+        get: () => slot.value,
+        set: (value: unknown) => {
+          slot.value = value;
+          if (!slot.user) {
+            slot.user = true;
+            // Written by the cell's code: it is the cell's output, as node writes it to the REPL's.
+            process.stdout.write(`Expression assignment to ${name} now disabled.\n`);
+          }
+        },
+      });
+    }
+  }
+
+  /**
+   * A cell declares `_` (or `_error`): the transform turned the declaration
+   * into a `var` or an assignment, which would go through the accessor, so
+   * the name becomes a plain variable of the context first, as a lexical
+   * declaration would shadow it in the Node REPL.
+   */
+  #claim(name: ReplName): void {
+    const slot = this.#replValues[name];
+    if (slot.user) return;
+    slot.user = true;
+    slot.value = undefined;
+    Object.defineProperty(this.#global, name, { value: undefined, writable: true, enumerable: true, configurable: true });
   }
 
   /**
@@ -303,18 +404,51 @@ export class Session implements Drivable, CellSink {
     return cellError(thrown, this.#sources, filename, lineOffset);
   }
 
-  #makeDisplay(): ((value: unknown, options?: DisplayOptions) => DisplayHandle | undefined) & DisplayHelpers {
-    const show = (value: unknown, options: DisplayOptions = {}): DisplayHandle | undefined => {
-      const data = bundleOf(value, options.mime);
+  #makeDisplay(): DisplayFunction & DisplayHelpers {
+    const show = (value: unknown, options: DisplayOptions = {}): DisplayResult => {
       const metadata = options.metadata ?? {};
       const id = options.id;
-      if (options.update) {
-        if (id === undefined) throw new TypeError("display(value, { update: true }) needs an id");
-        this.#emitFromCell((cell) => ({ kind: "update", cell, data, metadata, displayId: id }));
-      } else {
-        this.#emitFromCell((cell) => (id === undefined ? { kind: "display", cell, data, metadata } : { kind: "display", cell, data, metadata, displayId: id }));
+      if (options.update && id === undefined) throw new TypeError("display(value, { update: true }) needs an id");
+      const cell = this.#callingCell();
+      // Called from a cell's code, maybe while it runs: the context drains its jobs when that code returns.
+      const data = bundleOf(value, options.mime, (promise) => new Promise((resolve, reject) => promise.then(resolve, reject)));
+      const handle: DisplayHandle | undefined =
+        id === undefined
+          ? undefined
+          : {
+              id,
+              update: (next: unknown, more: DisplayOptions = {}) => {
+                const updated = show(next, { ...options, ...more, id, update: true });
+                return isThenable(updated) ? (updated as Promise<unknown>).then(() => undefined) : undefined;
+              },
+            };
+      const event = (bundle: MimeBundle, shownIn: CellId): EngineEvent =>
+        options.update
+          ? { kind: "update", cell: shownIn, data: bundle, metadata, displayId: id! }
+          : id === undefined
+            ? { kind: "display", cell: shownIn, data: bundle, metadata }
+            : { kind: "display", cell: shownIn, data: bundle, metadata, displayId: id };
+      if (!(data instanceof Promise)) {
+        if (cell !== undefined) this.#emit(event(data, cell));
+        return handle;
       }
-      return id === undefined ? undefined : { id, update: (next: unknown, more: DisplayOptions = {}) => void show(next, { ...options, ...more, id, update: true }) };
+      // The value's display method returned a promise (Deno's convention, which anywidget uses):
+      // display() returns a promise too, as Deno.jupyter.display does. Until the bundle comes,
+      // what the cell prints after this call waits behind it, so the output keeps the order
+      // of the calls whether the cell awaits display() or not.
+      const slot = cell === undefined ? undefined : this.#hold(cell);
+      const shown = data.then(
+        (bundle) => {
+          if (slot !== undefined) this.#release(cell!, slot, event(bundle, cell!));
+          return handle;
+        },
+        (error: unknown) => {
+          if (slot !== undefined) this.#release(cell!, slot);
+          throw error;
+        },
+      );
+      // A promise of the cell's own realm, so that `instanceof Promise` holds in the cell.
+      return new this.#ContextPromise<DisplayHandle | undefined>((resolve, reject) => shown.then(resolve, reject));
     };
     const helpers: DisplayHelpers = {
       html: (html: string) => void show(html, { mime: "text/html" }),
@@ -327,14 +461,79 @@ export class Session implements Drivable, CellSink {
     return Object.assign(show, helpers);
   }
 
-  /** An event for the cell that owns the current code (or the executing one). */
-  #emitFromCell(make: (cell: CellId) => EngineEvent): void {
+  /** The cell that owns the current code (or the executing one), if it is this session's. */
+  #callingCell(): CellId | undefined {
     const owner = activeOwner() ?? this.#running?.owner;
-    if (owner === undefined || owner.sink !== this) return;
-    this.#emit(make(owner.cell));
+    return owner === undefined || owner.sink !== this ? undefined : owner.cell;
   }
 
+  /** An event for the cell that owns the current code (or the executing one). */
+  #emitFromCell(make: (cell: CellId) => EngineEvent): void {
+    const cell = this.#callingCell();
+    if (cell !== undefined) this.#emit(make(cell));
+  }
+
+  // --- the order of a cell's events around displays still coming ---------------
+
+  /** A place among the cell's events for a display whose bundle is still coming. */
+  #hold(cell: CellId): HeldEvent {
+    const slot: HeldEvent = { settled: false };
+    const held = this.#held.get(cell);
+    if (held === undefined) this.#held.set(cell, [slot]);
+    else held.push(slot);
+    return slot;
+  }
+
+  /** The display came (or failed: no event): publishes it and whatever waited behind it. */
+  #release(cell: CellId, slot: HeldEvent, event?: EngineEvent): void {
+    slot.settled = true;
+    slot.event = event;
+    const held = this.#held.get(cell);
+    if (held === undefined || !held.includes(slot)) {
+      // Its cell was interrupted and stopped waiting: it shows up late, as a timer's output would.
+      if (event !== undefined) this.#publish(event);
+      return;
+    }
+    while (held.length > 0 && held[0]!.settled) {
+      const next = held.shift()!;
+      if (next.event !== undefined) this.#publish(next.event);
+    }
+    if (held.length === 0) this.#heldDone(cell);
+  }
+
+  /** Publishes what is ready of a cell's held events now; the displays still coming come later, out of order. */
+  #abandonHeld(cell: CellId): void {
+    const held = this.#held.get(cell);
+    if (held === undefined) return;
+    for (const slot of held) if (slot.event !== undefined) this.#publish(slot.event);
+    this.#heldDone(cell);
+  }
+
+  #heldDone(cell: CellId): void {
+    this.#held.delete(cell);
+    const waiting = this.#flushed.get(cell);
+    this.#flushed.delete(cell);
+    for (const resolve of waiting ?? []) resolve();
+  }
+
+  /** Resolves when nothing of the cell is held any more. */
+  #whenFlushed(cell: CellId): Promise<void> {
+    if (!this.#held.has(cell)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiting = this.#flushed.get(cell);
+      if (waiting === undefined) this.#flushed.set(cell, [resolve]);
+      else waiting.push(resolve);
+    });
+  }
+
+  /** An event of a cell: published now, or after the displays of the cell still coming. */
   #emit(event: EngineEvent): void {
+    const held = this.#held.get(event.cell);
+    if (held !== undefined) held.push({ event, settled: true });
+    else this.#publish(event);
+  }
+
+  #publish(event: EngineEvent): void {
     for (const listener of this.#listeners) {
       try {
         withoutCapture(() => listener(event));
@@ -345,9 +544,19 @@ export class Session implements Drivable, CellSink {
   }
 }
 
+export type DisplayResult = DisplayHandle | undefined | Promise<DisplayHandle | undefined>;
+
+/**
+ * Shows a value as rich output. Returns the handle of an output with an
+ * `id` (undefined otherwise), or, when the value's display method returns a
+ * promise, a promise of that, resolved once the output is shown.
+ */
+export type DisplayFunction = (value: unknown, options?: DisplayOptions) => DisplayResult;
+
 export interface DisplayHandle {
   id: string;
-  update(value: unknown, options?: DisplayOptions): void;
+  /** Replaces the output in place; a promise when the new value's display method is asynchronous. */
+  update(value: unknown, options?: DisplayOptions): Promise<void> | undefined;
 }
 
 export interface DisplayHelpers {

@@ -1,12 +1,13 @@
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import { toInput, type Anchors } from "./edits.js";
+import { toCell, transpileCell, type Wrap } from "./object-literal.js";
 import { replTransform } from "./repl-transform.js";
-import { transpile } from "./transpile.js";
 
 /**
  * How positions in a cell's evaluated script go back to its TypeScript:
  * through the REPL transform's edits (same lines, shifted columns), then
- * through swc's source map, then by the cell's line offset in its document.
+ * through swc's source map, out of the parentheses of a cell read as an
+ * object literal, then by the cell's line offset in its document.
  *
  * A session keeps one for every cell it ran, for as long as it lives (a
  * function of any cell may throw later), so it keeps only the cell's text,
@@ -22,21 +23,30 @@ export class CellSource {
     private readonly lineOffset: number,
   ) {}
 
-  /** 1-based line and column in the script → in the TypeScript the user wrote. */
-  original(line: number, column: number): { line: number; column: number } {
-    const { anchors, trace } = this.#mapping();
+  /**
+   * 1-based line and column in the script → in the TypeScript the user
+   * wrote; undefined for the lines the REPL transform appends (the call of
+   * its async wrapper), which are no code of the user's.
+   */
+  original(line: number, column: number): { line: number; column: number } | undefined {
+    const { anchors, trace, wrap, lines } = this.#mapping();
+    if (line > lines) return undefined;
     const js = toInput(anchors, line - 1, column - 1);
     const ts = originalPositionFor(trace, { line: js.line + 1, column: js.column });
     if (ts.line === null) return { line: js.line + 1 + this.lineOffset, column: js.column + 1 };
-    return { line: ts.line + this.lineOffset, column: ts.column + 1 };
+    const cell = toCell(wrap, ts.line - 1, ts.column);
+    return { line: cell.line + 1 + this.lineOffset, column: cell.column + 1 };
   }
 
   /** The last one made is kept: a stack's frames often come from one cell. */
   #mapping(): Mapping {
     if (lastMapping?.source !== this) {
-      const typescript = transpile(this.code, this.filename);
+      // The same decisions as when the cell ran (the object-literal reading included): the same text.
+      const typescript = transpileCell(this.code, this.filename);
       const { anchors } = replTransform(typescript.code);
-      lastMapping = { source: this, anchors, trace: new TraceMap(typescript.map) };
+      let lines = 1;
+      for (let at = typescript.code.indexOf("\n"); at >= 0; at = typescript.code.indexOf("\n", at + 1)) lines++;
+      lastMapping = { source: this, anchors, trace: new TraceMap(typescript.map), wrap: typescript.wrap, lines };
     }
     return lastMapping;
   }
@@ -46,6 +56,9 @@ interface Mapping {
   source: CellSource;
   anchors: Anchors;
   trace: TraceMap;
+  wrap: Wrap | undefined;
+  /** How many lines the compiled cell has: the transform's own lines come after them. */
+  lines: number;
 }
 
 let lastMapping: Mapping | undefined;
@@ -75,14 +88,18 @@ export function rewriteStack(stack: string, cells: ReadonlyMap<string, CellSourc
       continue;
     }
     if (INTERNAL_FRAME.test(line)) continue;
-    out.push(
-      line.replace(/([^\s(]+):(\d+):(\d+)/, (whole, file: string, l: string, c: string) => {
-        const cell = cells.get(file);
-        if (cell === undefined) return whole;
-        const position = cell.original(Number(l), Number(c));
-        return `${cell.filename}:${position.line}:${position.column}`;
-      }),
-    );
+    let engine = false;
+    const rewritten = line.replace(/([^\s(]+):(\d+):(\d+)/, (whole, file: string, l: string, c: string) => {
+      const cell = cells.get(file);
+      if (cell === undefined) return whole;
+      const position = cell.original(Number(l), Number(c));
+      if (position === undefined) {
+        engine = true;
+        return whole;
+      }
+      return `${cell.filename}:${position.line}:${position.column}`;
+    });
+    if (!engine) out.push(rewritten);
   }
   return out.join("\n");
 }

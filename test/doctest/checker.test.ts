@@ -1,4 +1,4 @@
-import { outputMatches, outputDiff, ellipsisMatch } from "../../dist/doctest/checker.js";
+import { outputMatches, outputDiff, ellipsisMatch, normalize, updatedOutput } from "../../dist/doctest/checker.js";
 
 const none = { ELLIPSIS: false, NORMALIZE_WHITESPACE: false, IGNORE_EXCEPTION_DETAIL: false, SKIP: false, AUTOCOLLECT: true };
 
@@ -32,6 +32,36 @@ describe("comparing output", () => {
     expect(outputMatches("Uncaught TypeError: other detail\n", got, none)).toBe(false);
     expect(outputMatches("Uncaught TypeError: other detail\n", got, { ...none, IGNORE_EXCEPTION_DETAIL: true })).toBe(true);
     expect(outputMatches("Uncaught RangeError: x\n", got, { ...none, IGNORE_EXCEPTION_DETAIL: true })).toBe(false);
+  });
+
+  test("an error's property block is compared only when the expected output shows it, in any of node's layouts", () => {
+    // What the engine prints for `throw Object.assign(new Error("with code"), { code: "E_CODE" })`, as node prints an error with frames.
+    const got = "Uncaught Error: with code\n    at f (doc.md:3:9)\n    at doc.md:4:1 {\n  code: 'E_CODE'\n}\n";
+    expect(outputMatches("Uncaught Error: with code\n", got, none)).toBe(true);
+    expect(outputMatches("Uncaught Error: other\n", got, none)).toBe(false);
+    expect(outputMatches("Uncaught Error: with code {\n  code: 'E_CODE'\n}\n", got, none)).toBe(true);
+    expect(outputMatches("Uncaught Error: with code {\n  code: 'OTHER'\n}\n", got, none)).toBe(false);
+    // Node's REPL, with frames of its own; and without frames (an error thrown at its top level).
+    expect(outputMatches("Uncaught Error: with code\n    at REPL1:1:7 {\n  code: 'E_CODE'\n}\n", got, none)).toBe(true);
+    expect(outputMatches("Uncaught [Error: with code] { code: 'E_CODE' }\n", got, none)).toBe(true);
+    expect(outputMatches("Uncaught [Error: with code] { code: 'OTHER' }\n", got, none)).toBe(false);
+    expect(outputMatches("Uncaught Error: with code {\n  code: ...\n}\n", got, { ...none, ELLIPSIS: true })).toBe(true);
+    expect(outputMatches("Uncaught Error\n", got, { ...none, IGNORE_EXCEPTION_DETAIL: true })).toBe(true);
+    // A `[cause]` in the block has frames of its own, dropped too.
+    const caused = "Uncaught Error: outer\n    at doc.md:2:7 {\n  [cause]: Error: inner\n      at doc.md:1:30\n}\n";
+    expect(outputMatches("Uncaught Error: outer\n", caused, none)).toBe(true);
+    expect(normalize(caused, none)).toBe("Uncaught Error: outer {\n  [cause]: Error: inner\n}");
+    // A failure's diff leaves out what is not compared.
+    expect(outputDiff("Uncaught Error: other\n", got, none)).toBe("--- expected\n+++ actual\n@@ -1,1 +1,1 @@\n-Uncaught Error: other\n+Uncaught Error: with code");
+  });
+
+  test("what --update writes for an error: no stack lines, the property block after the first line, unless the old expected output left it out", () => {
+    const got = "Uncaught Error: with code\n    at doc.md:4:1 {\n  code: 'E_CODE'\n}\n";
+    expect(updatedOutput("42\n", got)).toBe("Uncaught Error: with code {\n  code: 'E_CODE'\n}");
+    expect(updatedOutput("Uncaught Error: old message\n", got)).toBe("Uncaught Error: with code");
+    // What it writes reads back as the same output.
+    expect(normalize(updatedOutput("42\n", got), none)).toBe(updatedOutput("42\n", got));
+    expect(outputMatches(updatedOutput("42\n", got), got, none)).toBe(true);
   });
 
   test("a unified diff of expected and actual", () => {

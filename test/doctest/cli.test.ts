@@ -56,6 +56,40 @@ describe("greenlet-ts doctest", () => {
     expect(readFileSync(path.join(dir, "doc.md"), "utf8")).toBe(updated);
   });
 
+  test("examples run as in the Node REPL: object literals, _ and _error, an error's header alone", async () => {
+    const dir = fixture({
+      "repl.md": block(
+        "> { a: 1, b: 2 }",
+        "{ a: 1, b: 2 }",
+        "> _.b",
+        "2",
+        "> { let y = 1; y }",
+        "1",
+        "> throw Object.assign(new Error('with code'), { code: 'E_CODE' })",
+        "Uncaught Error: with code",
+        "> _error.code",
+        "'E_CODE'",
+        "> throw Object.assign(new Error('again'), { code: 'E_AGAIN' })",
+        "Uncaught Error: again {",
+        "  code: 'E_AGAIN'",
+        "}",
+      ),
+    });
+    expect(await cli(["doctest", "repl.md"], dir)).toMatchObject({ code: 0, stdout: "6 passed, 0 failed, 0 skipped\n" });
+  });
+
+  test("--update writes an error with properties without its stack lines, as the old expected output showed it; a second run changes nothing", async () => {
+    const thrown = (message: string): string => `> throw Object.assign(new Error('${message}'), { code: 'E_CODE' })`;
+    const dir = fixture({ "doc.md": block(thrown("new one"), thrown("changed"), "Uncaught Error: old message", "> 'last'", "'last'") });
+    const first = await cli(["doctest", "doc.md", "--update"], dir);
+    expect(first.stderr).toContain("updated 2 examples in doc.md");
+    const updated = readFileSync(path.join(dir, "doc.md"), "utf8");
+    expect(updated).toBe(block(thrown("new one"), "Uncaught Error: new one {", "  code: 'E_CODE'", "}", thrown("changed"), "Uncaught Error: changed", "> 'last'", "'last'"));
+    const second = await cli(["doctest", "doc.md", "--update"], dir);
+    expect(second).toMatchObject({ code: 0, stderr: "", stdout: "3 passed, 0 failed, 0 skipped\n" });
+    expect(readFileSync(path.join(dir, "doc.md"), "utf8")).toBe(updated);
+  });
+
   test("--timeout fails a runaway example; the rest of its file is reported as not run; other files are unaffected", async () => {
     const dir = fixture({
       "loop.md": block("> let n = 0", "> while (true) { n++ }", "> 'after'", "'after'"),

@@ -64,6 +64,28 @@ describe("the kernel's protocol", () => {
     expect(lines.every((line, i) => line === `line ${i}`)).toBe(true);
   });
 
+  test("_ and _error in cells; silent requests and user_expressions leave them alone", async () => {
+    const result = (iopub: Msg[]): unknown => iopub.find((m) => m.header.msg_type === "execute_result")?.content.data["text/plain"];
+    await client.execute("6 * 7");
+    expect(result((await client.execute("_ + 0")).iopub)).toBe("42");
+    await client.execute("'from a silent request'", { silent: true });
+    const withExpressions = await client.execute("undefined", { user_expressions: { probe: "'from user_expressions'" } });
+    expect(withExpressions.reply.content.user_expressions.probe.data["text/plain"]).toBe("'from user_expressions'");
+    expect(result((await client.execute("_")).iopub)).toBe("42");
+    await client.execute("throw new Error('kernel error')", { stop_on_error: false });
+    expect(result((await client.execute("(_error as Error).message")).iopub)).toBe("'kernel error'");
+  });
+
+  test("display() of a value whose display method is async: its display_data comes in order, before the reply", async () => {
+    const widget = "{ async [Symbol.for('Jupyter.display')]() { await new Promise((r) => setTimeout(r, 50)); return { 'text/html': '<b>widget</b>' } } }";
+    const { reply, iopub } = await client.execute(`const widget = ${widget}; console.log('before'); display(widget); console.log('after')`);
+    expect(reply.content.status).toBe("ok");
+    const outputs = iopub.filter((m) => ["stream", "display_data"].includes(m.header.msg_type));
+    expect(outputs.map((m) => m.content.text ?? m.content.data["text/html"])).toEqual(["before\n", "<b>widget</b>", "after\n"]);
+    const result = await client.execute("widget");
+    expect(result.iopub.find((m) => m.header.msg_type === "execute_result")!.content.data["text/html"]).toBe("<b>widget</b>");
+  });
+
   test("the heartbeat and interrupt_request on control work while a cell spins; state survives", async () => {
     await client.execute("let survivor = 'kept'");
     for (const loop of ["while (true) {}", "await (async () => { await null; while (true) {} })()", "const spin = greenlet(async () => { await getcurrent().parent!.switch(); while (true) {} }); await spin.switch(); await spin.switch()"]) {

@@ -35,6 +35,8 @@ const CONTINUATIONS = ["_", "`", '"', "'"];
  */
 export function isComplete(code: string): Completeness {
   if (parses(code)) return { status: "complete" };
+  // `{ a: 1, b: 2 }` runs as an object literal (see object-literal.ts), though it is no statement.
+  if (/^\s*\{/.test(code) && parses(`(${code}\n)`)) return { status: "complete" };
   const errors = syntaxErrors(`${code}\n\n`);
   const incomplete = errors === undefined || errors.every((error) => error.atEnd) || CONTINUATIONS.some((line) => parses(`${code}\n${line}`));
   return incomplete ? { status: "incomplete", indent: "  ".repeat(openBrackets(code)) } : { status: "invalid" };

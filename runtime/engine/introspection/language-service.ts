@@ -31,8 +31,23 @@ declare global {
     update?: boolean;
     metadata?: Record<string, unknown>;
   }
-  /** Shows a value as rich output: its own MIME bundle, the MIME type asked for, or text. */
-  function display(value: unknown, options?: DisplayOptions): { id: string; update(value: unknown, options?: DisplayOptions): void } | undefined;
+  interface DisplayHandle {
+    id: string;
+    /** Replaces the output in place (a promise when the new value's display method is asynchronous). */
+    update(value: unknown, options?: DisplayOptions): Promise<void> | undefined;
+  }
+  /**
+   * Shows a value as rich output: its own MIME bundle, the MIME type asked
+   * for, or text. Returns the output's handle when it has an \`id\`; when the
+   * value's \`[Symbol.for("Jupyter.display")]()\` returns a promise, a promise
+   * of that, resolved once the output is shown.
+   */
+  function display(value: DisplayPlain, options: DisplayOptions & { id: string }): DisplayHandle;
+  function display(value: DisplayPlain, options?: DisplayOptions): undefined;
+  function display(value: unknown, options: DisplayOptions & { id: string }): DisplayHandle | Promise<DisplayHandle>;
+  function display(value: unknown, options?: DisplayOptions): undefined | Promise<undefined>;
+  /** Values that cannot have a display method of their own: display() of one returns at once. */
+  type DisplayPlain = string | number | bigint | boolean | null | undefined | ArrayBuffer | ArrayBufferView;
   namespace display {
     function html(html: string): void;
     function markdown(markdown: string): void;
@@ -49,6 +64,10 @@ declare global {
    * garbage is found only at an explicit \`await collect()\`, as in CPython.
    */
   function autoCollect(on?: boolean): boolean;
+  /** The last value a cell echoed, as in the Node REPL (until a cell declares or assigns its own \`_\`). */
+  var _: any;
+  /** The last error a cell threw (or a timer of one), as in the Node REPL, until a cell takes the name over. */
+  var _error: unknown;
 }
 export {};
 `;
