@@ -1,7 +1,7 @@
 import { inspect, types } from "node:util";
 import { ECHO_OPTIONS } from "./echo.js";
 import type { CellError } from "./events.js";
-import { rewriteStack, type CellSource } from "./source-map.js";
+import { rewriteStack, type SourceLookup } from "./source-map.js";
 import { CellSyntaxError } from "./transpile.js";
 
 /** How an interrupted cell fails (Python's KeyboardInterrupt). */
@@ -24,7 +24,7 @@ function isErrorLike(value: unknown): value is ErrorLike {
 }
 
 /** What to report for a thrown value: stack mapped to the cells' TypeScript, engine frames cut. */
-export function cellError(value: unknown, cells: ReadonlyMap<string, CellSource>, filename?: string, lineOffset = 0): CellError {
+export function cellError(value: unknown, sources: SourceLookup, filename?: string, lineOffset = 0): CellError {
   if (!isErrorLike(value)) {
     const shown = inspect(value, ECHO_OPTIONS);
     const uncaught = `Uncaught ${shown}`;
@@ -40,7 +40,7 @@ export function cellError(value: unknown, cells: ReadonlyMap<string, CellSource>
     plain.stack = stack;
     return { ename: name, evalue: message, traceback: stack.split("\n"), uncaught: `Uncaught ${inspect(plain, ECHO_OPTIONS)}`, value: plain };
   } else {
-    stack = typeof value.stack === "string" ? rewriteStack(value.stack, cells) : `${name}: ${message}`;
+    stack = typeof value.stack === "string" ? rewriteStack(value.stack, sources) : `${name}: ${message}`;
   }
   try {
     value.stack = stack;

@@ -6,6 +6,8 @@ import type { CellId } from "./events.js";
 export interface CellOwner {
   readonly cell: CellId;
   readonly sink: CellSink;
+  /** The name the cell runs under (`cell[3]`, a document's path): errors name it. */
+  readonly filename?: string;
   /** Set when the cell was interrupted: its timers are cancelled (their callbacks never run). */
   interrupted?: boolean;
 }

@@ -1,6 +1,4 @@
 import { Console } from "node:console";
-import { createRequire } from "node:module";
-import path from "node:path";
 import vm from "node:vm";
 import type { CellOwner } from "./cell-store.js";
 
@@ -10,14 +8,13 @@ const INVOKE_ARGUMENTS = "__greenlet_call__";
 
 /**
  * A fresh global context for a session's cells. It gets its own JavaScript
- * built-ins, node's host globals (process, Buffer, fetch, URL, ...), a
- * `require` that resolves from the session's directory, a console writing
+ * built-ins, node's host globals (process, Buffer, fetch, URL, ...), the
+ * session's globals (its `require` among them), a console writing
  * to process.stdout/stderr (which the engine captures per cell), and timers
  * whose callbacks run through `runCallback`, so that they too are evaluated
  * inside the context, interruptible, with the context's jobs run after them.
  */
 export function createCellContext(options: {
-  cwd: string;
   name: string;
   globals: Record<string, unknown>;
   /** Runs a timer's callback for its cell; false when that cell was interrupted (the callback did not run). */
@@ -58,7 +55,6 @@ export function createCellContext(options: {
     ...timers,
     global: contextGlobal,
     console: new Console({ stdout: process.stdout, stderr: process.stderr, colorMode: false }),
-    require: createRequire(path.join(options.cwd, "[cell]")),
     ...options.globals,
   };
   for (const [name, value] of Object.entries(values)) {
@@ -69,7 +65,7 @@ export function createCellContext(options: {
     `Object.defineProperty(globalThis, "${INVOKE_FUNCTION}", { enumerable: false, configurable: true, writable: true, value: function () {
        const call = globalThis.${INVOKE_ARGUMENTS};
        globalThis.${INVOKE_ARGUMENTS} = undefined;
-       return Reflect.apply(call[0], undefined, call[1]);
+       return Reflect.apply(call[0], call[2], call[1]);
      } });
      Object.defineProperty(globalThis, "queueMicrotask", { enumerable: false, configurable: true, writable: true, value: function queueMicrotask(callback) {
        if (typeof callback !== "function") throw new TypeError("The \\"callback\\" argument must be of type function");
@@ -81,8 +77,8 @@ export function createCellContext(options: {
 }
 
 /** Stores the callback and its arguments where the context's invoke function takes them. */
-export function setInvocation(context: vm.Context, callback: (...args: unknown[]) => unknown, args: unknown[]): void {
-  (context as Record<string, unknown>)[INVOKE_ARGUMENTS] = [callback, args];
+export function setInvocation(context: vm.Context, callback: (...args: unknown[]) => unknown, args: unknown[], thisArg?: unknown): void {
+  (context as Record<string, unknown>)[INVOKE_ARGUMENTS] = [callback, args, thisArg];
 }
 
 function callable(callback: unknown): (...args: unknown[]) => unknown {

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { types } from "node:util";
 import v8 from "node:v8";
 import vm from "node:vm";
@@ -11,10 +13,11 @@ import { createCellContext, INVOKE_FUNCTION, setInvocation } from "./context.js"
 import { bundleOf, type DisplayOptions } from "./display.js";
 import { cellFinished, cellStarted, drive, evaluate, interruptsReady, stopDriving, type Drivable } from "./driver.js";
 import type { CellError, CellId, CellOutcome, EngineEvent, EngineListener, MimeBundle } from "./events.js";
-import { makeImporter } from "./modules.js";
 import { toCell, transpileCell, type CellScript } from "./object-literal.js";
+import { ProjectModules } from "./project/project-modules.js";
+import type { Importer } from "./project/resolve.js";
 import { IMPORT_FUNCTION, IMPORT_META, REPL_NAMES, replTransform, type ReplName } from "./repl-transform.js";
-import { CellSource } from "./source-map.js";
+import { CellSource, type PositionSource } from "./source-map.js";
 import { complete, type Completions } from "./introspection/completion.js";
 import { inspect, type Inspection } from "./introspection/inspection.js";
 import { isComplete, type Completeness } from "./introspection/is-complete.js";
@@ -124,6 +127,8 @@ export class Session implements Drivable, CellSink {
   readonly #flushed = new Map<CellId, Array<() => void>>();
   readonly #types: CellLanguageService;
   typeCheck: "off" | "warn";
+  /** The project's own modules that cells import (TypeScript sources among them). */
+  readonly modules: ProjectModules;
 
   constructor(options: SessionOptions = {}) {
     stopCompilationCache();
@@ -134,8 +139,24 @@ export class Session implements Drivable, CellSink {
     if (options.onEvent) this.#listeners.add(options.onEvent);
     installOutputCapture();
     const display = this.#makeDisplay();
+    const session = this;
+    this.modules = new ProjectModules(
+      {
+        get context() {
+          return session.#context;
+        },
+        runtime,
+        call: (fn, thisArg, args) => {
+          setInvocation(this.#context, fn, args, thisArg);
+          return evaluate(this.#invokeScript, this.#context);
+        },
+        settle: (promise) => this.#settle(promise),
+      },
+      this.cwd,
+    );
+    // Named in errors as node names an importer: the page of a doctest example, or the cell.
+    const cellImporter: Importer = { directory: this.cwd, get name() { return session.#importerName(); } };
     this.#context = createCellContext({
-      cwd: this.cwd,
       name: `greenlet-ts session ${++sessionCount}`,
       globals: {
         ...runtimeGlobals(),
@@ -146,8 +167,9 @@ export class Session implements Drivable, CellSink {
           if (on !== undefined) this.autoCollect = Boolean(on);
           return this.autoCollect;
         },
-        [IMPORT_FUNCTION]: makeImporter(this.cwd, runtime),
-        [IMPORT_META]: { url: new URL(`file://${this.cwd}/`).href },
+        [IMPORT_FUNCTION]: (specifier: string) => this.modules.import(specifier, cellImporter),
+        [IMPORT_META]: { url: new URL(`file://${this.cwd}/`).href, dirname: this.cwd },
+        require: this.modules.requireFunction(cellImporter),
         ...options.globals,
       },
       runCallback: (owner, callback, args) => this.#invokeLater(owner, callback, args),
@@ -250,8 +272,8 @@ export class Session implements Drivable, CellSink {
   // --- cells ------------------------------------------------------------------
 
   async #run(cell: CellId, code: string, options: ExecuteOptions): Promise<CellOutcome> {
-    const owner: CellOwner = { cell, sink: this };
     const filename = options.filename ?? `cell[${cell}]`;
+    const owner: CellOwner = { cell, sink: this, filename };
     const underscore = options.updateUnderscore ?? true;
     const interrupted = new Promise<never>((_, reject) => {
       this.#running = { owner, fail: reject };
@@ -401,7 +423,23 @@ export class Session implements Drivable, CellSink {
   }
 
   #describe(thrown: unknown, filename?: string, lineOffset = 0): CellError {
-    return cellError(thrown, this.#sources, filename, lineOffset);
+    return cellError(thrown, (script) => this.#positions(script), filename, lineOffset);
+  }
+
+  #positions(script: string): PositionSource | undefined {
+    return this.#sources.get(script) ?? this.modules.positions(script);
+  }
+
+  /**
+   * Who imports, for an error that names the importer as node would: the
+   * page a doctest example is on (its absolute path), or the cell.
+   */
+  #importerName(): string {
+    const owner = activeOwner() ?? this.#running?.owner;
+    const name = owner?.filename;
+    if (name === undefined) return this.cwd;
+    const file = path.resolve(this.cwd, name);
+    return existsSync(file) ? file : name;
   }
 
   #makeDisplay(): DisplayFunction & DisplayHelpers {

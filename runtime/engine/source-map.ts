@@ -15,7 +15,18 @@ import { replTransform } from "./repl-transform.js";
  * the same, when a stack points into the cell (a fraction of a millisecond).
  * Kept, they cost about 2 KB a cell; a long session ran out of memory slowly.
  */
-export class CellSource {
+/** Where stack positions in one evaluated script go back to: a cell, or a file of the project. */
+export interface PositionSource {
+  /** The name stack traces show. */
+  readonly filename: string;
+  /** 1-based line and column in the evaluated script → in the source the user wrote; undefined for a position of the engine's own code. */
+  original(line: number, column: number): { line: number; column: number } | undefined;
+}
+
+/** The position source of a script, by the filename it was evaluated under. */
+export type SourceLookup = (scriptName: string) => PositionSource | undefined;
+
+export class CellSource implements PositionSource {
   constructor(
     readonly filename: string,
     private readonly code: string,
@@ -67,16 +78,17 @@ let lastMapping: Mapping | undefined;
 const INTERNAL_FRAME = /\((?:node:|.*[\\/]greenlet-ts[\\/]dist[\\/]|.*[\\/]dist[\\/]runtime[\\/])|at (?:node:|.*[\\/]dist[\\/]runtime[\\/])|\(<anonymous>\)$|^\s+at new Promise \(<anonymous>\)$/;
 
 /**
- * Rewrites the frames of a stack that point into cells to the cells' own
- * TypeScript positions, and drops the frames of the engine and of node.
+ * Rewrites the frames of a stack that point into cells or project files to
+ * the TypeScript positions the user wrote, and drops the frames of the
+ * engine and of node.
  */
-export function rewriteStack(stack: string, cells: ReadonlyMap<string, CellSource>): string {
+export function rewriteStack(stack: string, sources: SourceLookup): string {
   // Node decorates a compile error with "FILE:LINE", the source line and carets, then a blank line.
   const decorated = /^([^\n]+):(\d+)\n[^\n]*\n[ \t]*\^+[ \t]*\n\n/.exec(stack);
   if (decorated !== null) {
     const [whole, file, line] = decorated;
     const rest = stack.slice(whole.length).split("\n");
-    const cell = cells.get(file!);
+    const cell = sources(file!);
     const position = cell?.original(Number(line), 1) ?? { line: Number(line), column: 1 };
     stack = [rest[0], `    at ${cell?.filename ?? file}:${position.line}:${position.column}`, ...rest.slice(1)].join("\n");
   }
@@ -90,7 +102,7 @@ export function rewriteStack(stack: string, cells: ReadonlyMap<string, CellSourc
     if (INTERNAL_FRAME.test(line)) continue;
     let engine = false;
     const rewritten = line.replace(/([^\s(]+):(\d+):(\d+)/, (whole, file: string, l: string, c: string) => {
-      const cell = cells.get(file);
+      const cell = sources(file);
       if (cell === undefined) return whole;
       const position = cell.original(Number(l), Number(c));
       if (position === undefined) {
