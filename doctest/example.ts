@@ -24,6 +24,11 @@ export interface Example {
   options: OptionFlags;
   /** Index of the code block the example belongs to. */
   block: number;
+  /**
+   * A code example without prompts (a JSDoc `@example` written as plain
+   * code): it passes when it runs without throwing; its output is not compared.
+   */
+  runOnly?: boolean;
 }
 
 /** A fenced code block of a file with examples or setup code. */
@@ -31,8 +36,13 @@ export interface Block {
   index: number;
   /** 1-based line of the opening fence. */
   line: number;
-  /** "session": it starts with a prompt; "setup": code run in the session, not an example. */
-  kind: "session" | "setup";
+  /**
+   * "session": it starts with a prompt; "setup": code run in the session,
+   * not an example (a Markdown block without prompts, or a hidden
+   * `<!-- doctest-setup ... -->` block); "code": a JSDoc example without
+   * prompts, one example that must run without throwing.
+   */
+  kind: "session" | "setup" | "code";
   /** For setup code: the code and the line its first line is on. */
   code?: string;
   codeLine?: number;
@@ -41,13 +51,17 @@ export interface Block {
   options: OptionFlags;
   /** Skipped by `<!-- doctest: skip -->`. */
   skip: boolean;
-  /** What starts each line of the block in the file (blockquote markers, list indentation). */
+  /** What starts each line of the block in the file (blockquote markers, list indentation, a comment's ` * `). */
   prefix: string;
+  /** A `<!-- doctest-setup -->` block: not on the rendered page. */
+  hidden?: boolean;
 }
 
 /** The examples of one file, as the parser found them. */
 export interface DocFile {
   file: string;
+  /** For a source file's JSDoc examples: the file itself, whose exports the examples see by name. */
+  module?: string;
   blocks: Block[];
   /** Options of `<!-- doctest-file: ... -->` comments. */
   options: OptionFlags;

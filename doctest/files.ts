@@ -1,20 +1,24 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { SOURCE_EXTENSIONS } from "./jsdoc-parser.js";
 
 const IGNORED_DIRECTORIES = new Set(["node_modules", ".git", "dist", "test-results"]);
 
 /**
  * The files named by paths and globs, each once, in the order given (a
- * directory: its `*.md` and `*.ipynb` files below it, sorted; a glob: `*`,
+ * directory: its Markdown, notebook and TypeScript/JavaScript source files
+ * below it, sorted, without node_modules and dot-directories; a glob: `*`,
  * `?` and `**`).
  * A name that matches nothing is an error for the caller to report.
  */
-export function findFiles(patterns: readonly string[], cwd = process.cwd()): { files: string[]; unmatched: string[] } {
+export function findFiles(patterns: readonly string[], cwd = process.cwd(), exclude?: Exclusions): { files: string[]; unmatched: string[] } {
   const files: string[] = [];
   const seen = new Set<string>();
   const unmatched: string[] = [];
-  const add = (file: string): void => {
+  const excluded = exclusionTest(exclude);
+  const add = (file: string, named = false): void => {
     const key = path.resolve(cwd, file);
+    if (!named && excluded(key)) return;
     if (!seen.has(key)) {
       seen.add(key);
       files.push(file);
@@ -33,17 +37,47 @@ export function findFiles(patterns: readonly string[], cwd = process.cwd()): { f
         continue;
       }
       if (stats.isDirectory()) for (const file of walk(pattern, cwd)) add(file);
-      else add(pattern);
+      else add(pattern, true);
     }
-    if (files.length === before && !seen.has(path.resolve(cwd, pattern))) unmatched.push(pattern);
+    if (files.length === before && !seen.has(path.resolve(cwd, pattern)) && !excludedAll(pattern, cwd, excluded)) unmatched.push(pattern);
   }
   return { files, unmatched };
 }
 
-/** Markdown and notebooks: what a directory is searched for. */
+/** Globs of files not to check, relative to `base` (a directory named matches everything below it). */
+export interface Exclusions {
+  base: string;
+  globs: readonly string[];
+}
+
+function exclusionTest(exclude: Exclusions | undefined): (file: string) => boolean {
+  if (exclude === undefined || exclude.globs.length === 0) return () => false;
+  const matchers = exclude.globs.flatMap((glob) => {
+    const trimmed = glob.replace(/\/+$/, "");
+    return [globToRegExp(trimmed), globToRegExp(`${trimmed}/**`)];
+  });
+  return (file) => {
+    const relative = path.relative(exclude.base, file).split(path.sep).join("/");
+    return matchers.some((matcher) => matcher.test(relative));
+  };
+}
+
+/** A directory or glob whose every file is excluded matched something: it is not "unmatched". */
+function excludedAll(pattern: string, cwd: string, excluded: (file: string) => boolean): boolean {
+  const target = path.resolve(cwd, pattern.replace(/[*?[].*$/, ""));
+  return excluded(target) || excluded(path.join(target, "x"));
+}
+
+/** Markdown, notebooks and source files with JSDoc: what a directory is searched for. */
 export function isCheckedFile(name: string): boolean {
   const lower = name.toLowerCase();
-  return lower.endsWith(".md") || isNotebookFile(lower);
+  return lower.endsWith(".md") || isNotebookFile(lower) || isSourceFile(lower);
+}
+
+/** A TypeScript or JavaScript file whose JSDoc `@example`s are checked (declaration files have no code to run). */
+export function isSourceFile(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SOURCE_EXTENSIONS.some((extension) => lower.endsWith(extension)) && !/\.d\.[mc]?ts$/.test(lower);
 }
 
 export function isNotebookFile(name: string): boolean {

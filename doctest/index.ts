@@ -1,4 +1,6 @@
 export { parseMarkdown, LANGUAGES } from "./parser.js";
+export { parseSource } from "./jsdoc-parser.js";
+export { parseDocument } from "./documents.js";
 export { outputMatches, outputDiff, normalize } from "./checker.js";
 export { ExampleRunner, runFile, type RunOptions } from "./runner.js";
 export { report, junit, summaryLine, type ReporterName } from "./reporters.js";

@@ -9,6 +9,8 @@ const PROMPT = /^(>>>|>)(?: (.*))?$/;
 const CONTINUATION = /^\.\.\.(?: (.*))?$/;
 const EXAMPLE_OPTIONS = /\/\/\s*doctest:\s*(.*)$/;
 const DIRECTIVE = /<!--\s*doctest(-file)?:\s*([\s\S]*?)\s*-->/g;
+/** `<!-- doctest-setup CODE -->`: code run before the next block, hidden from the rendered page. */
+const HIDDEN_SETUP = /<!--\s*doctest-setup\b([\s\S]*?)-->/g;
 
 // html: true, so that an HTML comment is one token and a fence inside it is no example.
 const markdown = new MarkdownIt({ html: true });
@@ -31,6 +33,12 @@ export function parseMarkdown(text: string, file: string): DocFile {
   for (const token of markdown.parse(source, {})) {
     if (token.type === "html_block" || token.type === "html_inline") {
       const line = (token.map?.[0] ?? 0) + 1;
+      for (const match of token.content.matchAll(HIDDEN_SETUP)) {
+        // Its code starts after "doctest-setup"; lines are counted from the comment's first line.
+        const before = token.content.slice(0, match.index! + match[0].indexOf(match[1]!));
+        const codeLine = line + (before.match(/\n/g)?.length ?? 0);
+        doc.blocks.push({ index: doc.blocks.length, line: codeLine, kind: "setup", code: match[1]!.replace(/^[ \t]*\n/, ""), codeLine: codeLine + (/^[ \t]*\n/.test(match[1]!) ? 1 : 0), examples: [], options: {}, skip: false, prefix: "", hidden: true });
+      }
       for (const match of token.content.matchAll(DIRECTIVE)) {
         const [, fileWide, body] = match;
         const words = body!.trim();
@@ -80,8 +88,11 @@ export function parseMarkdown(text: string, file: string): DocFile {
   return doc;
 }
 
-/** The examples of a block whose first non-blank line is a prompt. */
-function parseSession(contentLines: string[], firstLine: number, block: number, file: string): Example[] {
+/**
+ * The examples of a block whose first non-blank line is a prompt, its lines
+ * `contentLines` starting on line `firstLine + 1` of the file.
+ */
+export function parseSession(contentLines: string[], firstLine: number, block: number, file: string): Example[] {
   const examples: Example[] = [];
   let current: { source: string[]; want: string[]; line: number; wantLines: number[]; options: OptionFlags } | undefined;
   let inSource = false;

@@ -216,6 +216,7 @@ function resultOf(doc: DocFile, example: Example, outcome: Pick<ExampleResult, "
 
 /** "the example at line N", or "the setup code at line N" for a setup block. */
 function what(doc: DocFile, line: number): string {
+  if (line === 0) return "the setup module or the file's exports";
   return doc.blocks.some((block) => block.kind === "setup" && block.line === line) ? `the setup code at line ${line}` : `the example at line ${line}`;
 }
 

@@ -29,6 +29,8 @@ export interface FileResult {
   warnings: string[];
   /** A file that could not be checked at all (crashed worker, unreadable file). */
   error?: string;
+  /** The project modules its examples loaded (absolute paths): what `--watch` watches for it. */
+  dependencies?: string[];
 }
 
 export interface Totals {

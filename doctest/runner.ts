@@ -15,6 +15,8 @@ export interface RunOptions {
   failFast?: boolean;
   /** Collect after each statement (default true), as the engine does after each cell. */
   autoCollect?: boolean;
+  /** A module (absolute path) run in each file's session before its examples, its exports bound by name. */
+  setup?: string;
 }
 
 /**
@@ -64,7 +66,26 @@ export class ExampleRunner {
     return { ...base, status: "failed", reason: `the setup code failed:\n${outcome.error.uncaught}`, got: outcome.error.uncaught };
   }
 
-  /** Runs one example and checks its output. */
+  /**
+   * Before the examples: the run's setup module, then (for a source file)
+   * the file itself, each imported with its exports bound by name. Returns
+   * the failure of the first that cannot be loaded, or undefined.
+   */
+  async prepare(): Promise<ExampleResult | undefined> {
+    const modules = [this.run.setup, this.doc.module].filter((module): module is string => module !== undefined);
+    for (const module of modules) {
+      const started = performance.now();
+      const outcome = await this.session.bindExports(path.resolve(module), { filename: module });
+      this.#events.delete(outcome.cell);
+      if (outcome.status !== "ok") {
+        const what = module === this.doc.module ? `the exports of ${module}` : `the setup module ${module}`;
+        return { file: module, line: 1, source: `import * from "${module}"`, want: "", setup: true, status: "failed", reason: `${what} could not be loaded:\n${outcome.error.uncaught}`, got: outcome.error.uncaught, ms: performance.now() - started };
+      }
+    }
+    return undefined;
+  }
+
+  /** Runs one example and checks its output (a code example: that it does not throw). */
   async runExample(example: Example, block: Block): Promise<ExampleResult> {
     const options = mergeOptions(this.run.options ?? {}, this.doc.options, block.options, example.options);
     const base = { file: this.doc.file, line: example.line, source: example.source, want: example.want, example, ms: 0 };
@@ -79,6 +100,10 @@ export class ExampleRunner {
     const got = this.#output(outcome);
     if (outcome.status === "interrupted" && timeout !== undefined) {
       return { ...base, ms, status: "failed", got, reason: `timed out after ${timeout} ms` };
+    }
+    if (example.runOnly) {
+      if (outcome.status === "ok") return { ...base, ms, status: "passed" };
+      return { ...base, ms, status: "failed", got, reason: `the example threw:\n${outcome.error.uncaught}` };
     }
     if (outputMatches(example.want, got, options)) return { ...base, ms, status: "passed" };
     return { ...base, ms, status: "failed", got, diff: outputDiff(example.want, got, options) };
@@ -142,6 +167,17 @@ export async function runFile(doc: DocFile, run: RunOptions = {}, observer: RunO
   const runner = new ExampleRunner(doc, run, observer.output);
   let stopped: string | undefined;
   try {
+    if (run.setup !== undefined || doc.module !== undefined) {
+      observer.started?.(0);
+      const failed = await runner.prepare();
+      if (failed !== undefined) {
+        observer.finished?.(failed);
+        results.push(failed);
+        stopped = `not run: ${failed.reason!.split("\n")[0]!.replace(/:$/, "")}`;
+      } else {
+        observer.finished?.({ file: doc.file, line: 0, source: "", want: "", setup: true, status: "passed", ms: 0 });
+      }
+    }
     for (const block of doc.blocks) {
       if (block.kind === "setup") {
         if (stopped !== undefined || block.skip) continue;
@@ -169,6 +205,7 @@ export async function runFile(doc: DocFile, run: RunOptions = {}, observer: RunO
       }
     }
   } finally {
+    result.dependencies = runner.session.modules.files();
     runner.close();
   }
   return result;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { removeStaleTemporaries, writeAtomically } from "./atomic-write.js";
 import { normalize, updatedOutput } from "./checker.js";
 import { DocTestUsageError, type DocFile, type Example } from "./example.js";
-import { parseMarkdown } from "./parser.js";
+import { parseDocument } from "./documents.js";
 import type { ExampleResult, FileResult } from "./results.js";
 
 /**
@@ -86,7 +86,7 @@ function unreadableEdits(doc: DocFile, text: string, updated: readonly ExampleRe
 
 function parseOrUndefined(text: string, file: string): DocFile | undefined {
   try {
-    return parseMarkdown(text, file);
+    return parseDocument(text, file);
   } catch (error) {
     if (error instanceof DocTestUsageError) return undefined;
     throw error;

@@ -79,6 +79,9 @@ interface HeldEvent {
 
 let sessionCount = 0;
 
+/** The function behind bindExports(), called by the cell it runs. */
+const BIND_FUNCTION = "__greenlet_bind_exports__";
+
 /**
  * V8 keeps every script it compiles in its compilation cache, keyed by the
  * source, to compile the same source again faster. Cells are new sources
@@ -168,6 +171,7 @@ export class Session implements Drivable, CellSink {
           return this.autoCollect;
         },
         [IMPORT_FUNCTION]: (specifier: string) => this.modules.import(specifier, cellImporter),
+        [BIND_FUNCTION]: async (specifier: string) => this.#bind(await this.modules.import(specifier, cellImporter)),
         [IMPORT_META]: { url: new URL(`file://${this.cwd}/`).href, dirname: this.cwd },
         require: this.modules.requireFunction(cellImporter),
         ...options.globals,
@@ -180,6 +184,17 @@ export class Session implements Drivable, CellSink {
     this.#ContextPromise = this.#global.Promise as PromiseConstructor;
     this.#defineReplNames();
     drive(this, options.interrupts ?? true);
+  }
+
+  /**
+   * Imports a module and makes each of its named exports a global of the
+   * session, as `deno test --doc` does for a file's examples. It runs as a
+   * cell of its own, so that what the module prints and an error it throws
+   * are that cell's. The bindings are live (a module's `let` read later is
+   * its value then); a cell that declares the same name replaces it.
+   */
+  bindExports(specifier: string, options: ExecuteOptions = {}): Promise<CellOutcome> {
+    return this.execute(`await ${BIND_FUNCTION}(${JSON.stringify(specifier)})`, options);
   }
 
   /** Listens to the session's events; returns the function that stops listening. */
@@ -424,6 +439,22 @@ export class Session implements Drivable, CellSink {
 
   #describe(thrown: unknown, filename?: string, lineOffset = 0): CellError {
     return cellError(thrown, (script) => this.#positions(script), filename, lineOffset);
+  }
+
+  #bind(namespace: unknown): undefined {
+    const global = this.globals;
+    const exports = namespace as Record<string, unknown>;
+    for (const name of Object.keys(exports)) {
+      if (name === "default") continue;
+      Object.defineProperty(global, name, {
+        configurable: true,
+        enumerable: false,
+        get: () => exports[name],
+        // `let add = ...` in a later cell becomes an assignment: the cell's value replaces the binding.
+        set: (value: unknown) => Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: true }),
+      });
+    }
+    return undefined;
   }
 
   #positions(script: string): PositionSource | undefined {
