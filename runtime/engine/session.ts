@@ -170,6 +170,11 @@ export class Session implements Drivable, CellSink {
           if (on !== undefined) this.autoCollect = Boolean(on);
           return this.autoCollect;
         },
+        // And for type checking: a notebook turns the language service's warnings on for its cells.
+        typeCheck: (on?: boolean): boolean => {
+          if (on !== undefined) this.typeCheck = on ? "warn" : "off";
+          return this.typeCheck === "warn";
+        },
         [IMPORT_FUNCTION]: (specifier: string) => this.modules.import(specifier, cellImporter),
         [BIND_FUNCTION]: async (specifier: string) => this.#bind(await this.modules.import(specifier, cellImporter)),
         [IMPORT_META]: { url: new URL(`file://${this.cwd}/`).href, dirname: this.cwd },
@@ -357,6 +362,11 @@ export class Session implements Drivable, CellSink {
   /** Type errors of a cell, on its stderr, before it runs anyway. */
   #warnTypes(owner: CellOwner, typescript: CellScript, filename: string, lineOffset: number): void {
     for (const d of this.#types.diagnostics(typescript.source)) {
+      // An error in a project file the cells import names that file (each version of it once).
+      if (d.file !== undefined) {
+        this.write(owner.cell, "stderr", `${d.file}:${d.line}:${d.column} - ${d.category} TS${d.code}: ${d.message}\n`);
+        continue;
+      }
       const at = toCell(typescript.wrap, d.line - 1, d.column - 1);
       this.write(owner.cell, "stderr", `${filename}:${at.line + 1 + lineOffset}:${at.column + 1} - ${d.category} TS${d.code}: ${d.message}\n`);
     }

@@ -8,6 +8,7 @@ export type Step =
   | { inspect: string; cursor?: number; detail?: 0 | 1 }
   | { isComplete: string }
   | { sleep: number }
+  | { write: string; text: string }
   | { languageServiceLoaded: true };
 
 export interface Scenario {

@@ -3,7 +3,10 @@
 //   { code, interruptAfterMs?, filename?, lineOffset? }  execute a cell
 //   { complete, cursor? } | { inspect, cursor?, detail? } | { isComplete }
 //   { sleep: ms }
+//   { write: path, text }   write a file (relative to the session's cwd), as an editor would
 // Options (argv[2], JSON): { autoCollect?, typeCheck?, cwd? }
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { Session } from "../../dist/runtime/engine/index.js";
 
@@ -46,6 +49,9 @@ for (const step of input.steps) {
   } else if (step.sleep !== undefined) {
     await new Promise((resolve) => setTimeout(resolve, step.sleep));
     results.push({ slept: step.sleep });
+  } else if (step.write !== undefined) {
+    writeFileSync(path.resolve(session.cwd, step.write), step.text);
+    results.push({ wrote: step.write });
   } else if (step.languageServiceLoaded) {
     results.push({ loaded: session.languageServiceLoaded });
   }

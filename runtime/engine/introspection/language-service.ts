@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,6 +68,12 @@ declare global {
   var _: any;
   /** The last error a cell threw (or a timer of one), as in the Node REPL, until a cell takes the name over. */
   var _error: unknown;
+  /**
+   * Whether each cell is type-checked before it runs: \`typeCheck(true)\`
+   * prints type errors (the cell's and those of project files it imports)
+   * on the cell's stderr, and runs the cell anyway.
+   */
+  function typeCheck(on?: boolean): boolean;
 }
 export {};
 `;
@@ -76,6 +82,8 @@ export {};
 const REPL_ALLOWED = new Set([2300, 2393, 2451, 2323, 2528, 1108, 1375, 1378, 2792]);
 
 export interface TypeDiagnostic {
+  /** For an error in a project file the cell imports: that file (relative to the session's directory); undefined for the cell. */
+  file?: string;
   line: number;
   column: number;
   code: number;
@@ -104,6 +112,8 @@ export class CellLanguageService {
   readonly #cellsFile: string;
   readonly #preludeFile: string;
   readonly #prelude: string;
+  /** The version of each imported file whose errors have been reported. */
+  readonly #reported = new Map<string, string>();
 
   constructor(
     private readonly cwd: string,
@@ -146,19 +156,23 @@ export class CellLanguageService {
     return { service: (this.#service ??= this.#create()), file: this.#cellsFile, base: this.#history.length };
   }
 
-  /** Type errors of `code` as a cell after the history, positions within `code`. */
+  /**
+   * Type errors of `code` as a cell after the history, positions within
+   * `code`; then those of the project files the cells import (TypeScript
+   * files outside node_modules), each version of a file reported once.
+   */
   diagnostics(code: string): TypeDiagnostic[] {
     const { service, file, base } = this.withCode(code);
     const ts = this.typescript;
     const program = service.getProgram();
     const source = program?.getSourceFile(file);
-    if (source === undefined) return [];
+    if (program === undefined || source === undefined) return [];
     const all = [...service.getSyntacticDiagnostics(file), ...service.getSemanticDiagnostics(file)];
     const out: TypeDiagnostic[] = [];
+    const first = source.getLineAndCharacterOfPosition(base);
     for (const diagnostic of all) {
       if (diagnostic.start === undefined || diagnostic.start < base || REPL_ALLOWED.has(diagnostic.code)) continue;
       const at = source.getLineAndCharacterOfPosition(diagnostic.start);
-      const first = source.getLineAndCharacterOfPosition(base);
       out.push({
         line: at.line - first.line + 1,
         column: at.line === first.line ? at.character - first.character + 1 : at.character + 1,
@@ -167,7 +181,53 @@ export class CellLanguageService {
         category: diagnostic.category === ts.DiagnosticCategory.Error ? "error" : "warning",
       });
     }
+    for (const imported of program.getSourceFiles()) {
+      const name = imported.fileName;
+      if (name === file || name === this.#preludeFile || imported.isDeclarationFile || name.includes("/node_modules/") || !/\.[mc]?tsx?$/.test(name)) continue;
+      const version = this.#fileVersion(name);
+      if (this.#reported.get(name) === version) continue;
+      this.#reported.set(name, version);
+      for (const diagnostic of [...service.getSyntacticDiagnostics(name), ...service.getSemanticDiagnostics(name)]) {
+        if (diagnostic.start === undefined) continue;
+        const at = imported.getLineAndCharacterOfPosition(diagnostic.start);
+        out.push({
+          file: path.relative(this.cwd, name) || name,
+          line: at.line + 1,
+          column: at.character + 1,
+          code: diagnostic.code,
+          message: ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
+          category: diagnostic.category === ts.DiagnosticCategory.Error ? "error" : "warning",
+        });
+      }
+    }
     return out;
+  }
+
+  /** A file's version for the service: its modification time, so that a file changed on disk is read again. */
+  #fileVersion(file: string): string {
+    const stats = statSync(file, { throwIfNoEntry: false });
+    return stats === undefined ? "0" : `${stats.mtimeMs}:${stats.size}`;
+  }
+
+  /**
+   * The compiler options of the project's tsconfig.json that matter to
+   * what cells may write (paths, baseUrl, jsx, decorators, strictness,
+   * lib), over the engine's own: the cells keep bundler resolution with
+   * `.ts` extensions allowed, as the loader resolves them.
+   */
+  #projectOptions(): TS.CompilerOptions {
+    const ts = this.typescript;
+    const file = ts.findConfigFile(this.cwd, ts.sys.fileExists);
+    if (file === undefined) return {};
+    const read = ts.readConfigFile(file, ts.sys.readFile);
+    if (read.error !== undefined) return {};
+    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(file));
+    const picked: TS.CompilerOptions = {};
+    for (const key of ["paths", "baseUrl", "jsx", "jsxFactory", "jsxFragmentFactory", "jsxImportSource", "experimentalDecorators", "emitDecoratorMetadata", "strict", "strictNullChecks", "noImplicitAny", "lib", "useDefineForClassFields", "resolveJsonModule"] as const) {
+      if (parsed.options[key] !== undefined) (picked as Record<string, unknown>)[key] = parsed.options[key];
+    }
+    if (picked.paths !== undefined && picked.baseUrl === undefined) picked.pathsBasePath = path.dirname(file);
+    return picked;
   }
 
   #create(): TS.LanguageService {
@@ -187,22 +247,27 @@ export class CellLanguageService {
       esModuleInterop: true,
       allowImportingTsExtensions: true,
       experimentalDecorators: false,
+      resolveJsonModule: true,
+      jsx: ts.JsxEmit.React,
+      ...this.#projectOptions(),
     };
-    const snapshots = new Map<string, TS.IScriptSnapshot>();
+    const snapshots = new Map<string, { version: string; snapshot: TS.IScriptSnapshot }>();
     const host: TS.LanguageServiceHost = {
       getScriptFileNames: () => [this.#preludeFile, this.#cellsFile],
-      getScriptVersion: (file) => (file === this.#cellsFile ? String(this.#version) : "1"),
+      getScriptVersion: (file) => (file === this.#cellsFile ? String(this.#version) : file === this.#preludeFile ? "1" : this.#fileVersion(file)),
       getScriptSnapshot: (file) => {
         if (file === this.#cellsFile) return ts.ScriptSnapshot.fromString(this.#text);
         if (file === this.#preludeFile) return ts.ScriptSnapshot.fromString(this.#prelude);
+        // Read again when the file changed on disk (the loader reloads it too).
+        const version = this.#fileVersion(file);
         let snapshot = snapshots.get(file);
-        if (snapshot === undefined) {
+        if (snapshot === undefined || snapshot.version !== version) {
           const text = ts.sys.readFile(file);
           if (text === undefined) return undefined;
-          snapshot = ts.ScriptSnapshot.fromString(text);
+          snapshot = { version, snapshot: ts.ScriptSnapshot.fromString(text) };
           snapshots.set(file, snapshot);
         }
-        return snapshot;
+        return snapshot.snapshot;
       },
       getCurrentDirectory: () => this.cwd,
       getCompilationSettings: () => options,
