@@ -100,7 +100,9 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
     config = readDoctestConfig(process.cwd());
   } catch (error) {
     if (!(error instanceof DoctestConfigError)) throw error;
-    problems.push(error.message);
+    // What else is wrong depends on the configuration: this alone is reported.
+    err.write(`greenlet-ts doctest: ${error.message}\n`);
+    return 2;
   }
   // A default, so that a runaway example cannot hang a CI job; 0 turns it off.
   const timeout = values.timeout === undefined ? (config?.timeout ?? DEFAULT_TIMEOUT_MS) : Number(values.timeout);

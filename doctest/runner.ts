@@ -75,7 +75,7 @@ export class ExampleRunner {
     const modules = [this.run.setup, this.doc.module].filter((module): module is string => module !== undefined);
     for (const module of modules) {
       const started = performance.now();
-      const outcome = await this.session.bindExports(path.resolve(module), { filename: module });
+      const outcome = await this.session.bindExports(path.resolve(module), { filename: "[doctest setup]" });
       this.#events.delete(outcome.cell);
       if (outcome.status !== "ok") {
         const what = module === this.doc.module ? `the exports of ${module}` : `the setup module ${module}`;

@@ -36,8 +36,8 @@ export interface CompiledModule {
   readonly anchors: Anchors;
 }
 
-/** A syntax error in a project file: the message names FILE:LINE:COL. */
-export class ModuleSyntaxError extends SyntaxError {
+/** A file that does not compile, where and why (the loader turns it into the SyntaxError a user sees). */
+export class ModuleSyntaxError extends Error {
   constructor(
     readonly file: string,
     readonly line: number,
@@ -47,7 +47,6 @@ export class ModuleSyntaxError extends SyntaxError {
     super(`${detail} (${file}:${line}:${column})`);
   }
 }
-ModuleSyntaxError.prototype.name = "SyntaxError";
 
 const TYPESCRIPT = new Set([".ts", ".tsx", ".mts", ".cts"]);
 /** Extensions whose files are CommonJS whatever their syntax says. */

@@ -25,7 +25,7 @@ export interface ModuleHost {
 
 /** Maps positions in a module's evaluated code back to its source, for stack traces. */
 export interface SourcePositions {
-  /** The name stack traces show: the path relative to the session's directory when it is inside it. */
+  /** The name stack traces show: the path relative to the working directory when it is inside it. */
   readonly filename: string;
   original(line: number, column: number): { line: number; column: number };
 }
@@ -159,7 +159,8 @@ export class ProjectModules {
       try {
         compiled = compileModule(file, source, projectConfig(path.dirname(file)).compile);
       } catch (error) {
-        if (error instanceof ModuleSyntaxError) throw new ModuleSyntaxError(this.#display(file), error.line, error.column, error.detail);
+        // A plain SyntaxError, as node throws for a module that does not parse, naming FILE:LINE:COL.
+        if (error instanceof ModuleSyntaxError) throw new SyntaxError(`${error.detail} (${this.#display(file)}:${error.line}:${error.column})`);
         throw error;
       }
     }
@@ -364,9 +365,12 @@ export class ProjectModules {
     };
   }
 
-  /** A file as errors and stacks show it: relative to the session's directory when inside it. */
+  /**
+   * A file as errors and stacks show it: relative to the working directory
+   * (where the kernel or the doctest command was started) when inside it.
+   */
   #display(file: string): string {
-    const relative = path.relative(this.cwd, file);
+    const relative = path.relative(process.cwd(), file);
     return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
   }
 }
