@@ -38,8 +38,15 @@ export class KernelClient {
   readonly #replies = new Map<string, (msg: Msg) => void>();
   readonly replies: Msg[] = [];
 
-  /** `dataDir`: the Jupyter data directory (history lives there); a new one by default. */
-  constructor(private readonly dataDir?: string) {}
+  /**
+   * `dataDir`: the Jupyter data directory (history lives there); a new one
+   * by default. `cwd`: where the kernel starts (Jupyter starts it in the
+   * notebook's directory); the test's by default.
+   */
+  constructor(
+    private readonly dataDir?: string,
+    private readonly cwd?: string,
+  ) {}
 
   async start(): Promise<void> {
     const ports = { shell_port: await freePort(), iopub_port: await freePort(), stdin_port: await freePort(), control_port: await freePort(), hb_port: await freePort() };
@@ -49,6 +56,7 @@ export class KernelClient {
     writeFileSync(file, JSON.stringify({ ...ports, ip: "127.0.0.1", transport: "tcp", key: this.key, signature_scheme: "hmac-sha256" }), { mode: 0o600 });
     this.kernel = spawn(process.execPath, [...kernelNodeFlags(), path.join(ROOT, "dist/cli/main.js"), "kernel", "-f", file], {
       stdio: ["ignore", "ignore", "pipe"],
+      cwd: this.cwd,
       env: { ...process.env, ...kernelEnv(), JUPYTER_DATA_DIR: this.dataDir ?? path.join(dir, "data") },
     });
     this.kernel.stderr!.setEncoding("utf8").on("data", (chunk: string) => (this.stderr += chunk));
