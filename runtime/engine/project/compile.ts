@@ -31,8 +31,13 @@ export interface CompiledModule {
   readonly esm: boolean;
   /** The string specifiers the module's top-level code requires, in source order. */
   readonly imports: readonly string[];
-  /** swc's source map (JSON) from the transformed code to the file, and the edits made after it. */
-  readonly map: string;
+  /**
+   * swc's source map (JSON) from the transformed code to the file, made
+   * when a stack first points into the module: swc makes the same code
+   * without one about twice as fast, and most modules never throw.
+   */
+  map(): string;
+  /** The edits made after swc, for mapping positions back through them. */
   readonly anchors: Anchors;
 }
 
@@ -74,18 +79,24 @@ export function compileModule(file: string, source: string, settings: CompileSet
 }
 
 function compile(file: string, source: string, settings: CompileSettings): CompiledModule {
+  const extension = path.extname(file).toLowerCase();
+  const esm = !COMMONJS.has(extension) && (extension === ".mts" || extension === ".mjs" || looksLikeEsm(source));
+  const output = transform(file, source, settings, esm, false);
+  let map: string | undefined;
+  return wrap(file, output.code, esm, () => (map ??= transform(file, source, settings, esm, true).map!));
+}
+
+function transform(file: string, source: string, settings: CompileSettings, esm: boolean, sourceMaps: boolean): Swc.Output {
   swc ??= require("@swc/core") as typeof Swc;
   const extension = path.extname(file).toLowerCase();
   const typescript = TYPESCRIPT.has(extension);
   const jsx = extension === ".tsx" || extension === ".jsx" || (!typescript && extension === ".js");
-  const esm = !COMMONJS.has(extension) && (extension === ".mts" || extension === ".mjs" || looksLikeEsm(source));
-  let output: Swc.Output;
   try {
-    output = swc.transformSync(source, {
+    return swc.transformSync(source, {
       filename: file,
       swcrc: false,
       configFile: false,
-      sourceMaps: true,
+      sourceMaps,
       // CommonJS output: swc rewrites every use of an imported name to a property read on its module
       // (`(0, _math.add)(1, 2)`), which keeps ES modules' live bindings without a module loader of node's.
       module: { type: "commonjs", ignoreDynamic: true, strictMode: esm, importInterop: "swc" },
@@ -106,7 +117,6 @@ function compile(file: string, source: string, settings: CompileSettings): Compi
     const at = toSyntaxError(error, source);
     throw new ModuleSyntaxError(file, at.line, at.column, at.message);
   }
-  return wrap(file, output, esm);
 }
 
 /**
@@ -125,8 +135,7 @@ type AnyNode = acorn.Node & Record<string, any>;
  * (acorn, ~7 ms for 500 lines in a fresh process) is done only for a module
  * with a dynamic import; the rest is read from the layout swc prints.
  */
-function wrap(file: string, output: Swc.Output, esm: boolean): CompiledModule {
-  const js = output.code;
+function wrap(file: string, js: string, esm: boolean, map: () => string): CompiledModule {
   const edits: Edit[] = /\bimport\s*\(/.test(js) ? dynamicImports(file, js) : [];
   const imports = topLevelRequires(js);
   for (const async of [false, true]) {
@@ -135,7 +144,7 @@ function wrap(file: string, output: Swc.Output, esm: boolean): CompiledModule {
     const code = `${edited.code}\n})`;
     try {
       const script = new vm.Script(code, { filename: file });
-      return { script, async, esm, imports, map: output.map!, anchors: edited.anchors };
+      return { script, async, esm, imports, map, anchors: edited.anchors };
     } catch (error) {
       // Top-level await: V8 says so when the plain function will not compile, and the module becomes an async function.
       if (async || !(error instanceof SyntaxError) || !/await/.test(error.message)) throw new ModuleSyntaxError(file, 1, 1, `swc's output does not compile: ${String((error as Error).message)}`);

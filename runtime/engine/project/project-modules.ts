@@ -358,7 +358,7 @@ export class ProjectModules {
       original: (line, column) => {
         const compiled = record.compiled!;
         const js = toInput(compiled.anchors, line - 1, column - 1);
-        record.trace ??= new TraceMap(compiled.map);
+        record.trace ??= new TraceMap(compiled.map());
         const ts = originalPositionFor(record.trace, { line: js.line + 1, column: js.column });
         return ts.line === null ? { line: js.line + 1, column: js.column + 1 } : { line: ts.line, column: ts.column + 1 };
       },
