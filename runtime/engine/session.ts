@@ -479,7 +479,8 @@ export class Session implements Drivable, CellSink {
     const owner = activeOwner() ?? this.#running?.owner;
     const name = owner?.filename;
     if (name === undefined) return this.cwd;
-    const file = path.resolve(this.cwd, name);
+    // A page is named as the doctest command was given it: relative to the working directory.
+    const file = path.resolve(name);
     return existsSync(file) ? file : name;
   }
 
