@@ -6,6 +6,8 @@ import { CellSyntaxError } from "./transpile.js";
 /** The names the transformed code calls into the session with. */
 export const IMPORT_FUNCTION = "__greenlet_import__";
 export const IMPORT_META = "__greenlet_import_meta__";
+/** Binds a module's imported names as live bindings (see live-bindings.ts). */
+export const BIND_IMPORTS = "__greenlet_bind_imports__";
 
 export interface ReplScript extends Edited {
   /**
@@ -214,27 +216,32 @@ function toAssignments(js: string, declaration: AnyNode, edits: Edit[]): void {
   }
 }
 
-/** A static import as an assignment of the awaited module namespace to hoisted names. */
+/**
+ * A static import as an awaited load of the module, its names then bound
+ * live (`BIND_IMPORTS(namespace, { local: "imported" })`); a namespace
+ * import is a hoisted variable holding the namespace.
+ */
 function importAsAssignment(node: AnyNode, hoisted: Set<string>): string {
   const source = JSON.stringify(node.source.value);
   const load = `await ${IMPORT_FUNCTION}(${source})`;
   const specifiers: AnyNode[] = node.specifiers;
   if (specifiers.length === 0) return `${load};`;
   const namespace = specifiers.find((s) => s.type === "ImportNamespaceSpecifier");
-  const parts: string[] = [];
+  const names: string[] = [];
   for (const specifier of specifiers) {
-    hoisted.add(specifier.local.name);
-    if (specifier.type === "ImportDefaultSpecifier") parts.push(`default: ${specifier.local.name}`);
+    if (specifier.type === "ImportDefaultSpecifier") names.push(`${JSON.stringify(specifier.local.name)}: "default"`);
     else if (specifier.type === "ImportSpecifier") {
-      const imported = specifier.imported.type === "Literal" ? JSON.stringify(specifier.imported.value) : specifier.imported.name;
-      parts.push(`${imported}: ${specifier.local.name}`);
+      const imported = specifier.imported.type === "Literal" ? specifier.imported.value : specifier.imported.name;
+      names.push(`${JSON.stringify(specifier.local.name)}: ${JSON.stringify(imported)}`);
     }
   }
+  const bind = (from: string): string => `${BIND_IMPORTS}(${from}, {${names.join(", ")}})`;
   if (namespace !== undefined) {
     const name: string = namespace.local.name;
-    return parts.length === 0 ? `${name} = ${load};` : `${name} = ${load}, ({${parts.join(", ")}} = ${name});`;
+    hoisted.add(name);
+    return names.length === 0 ? `${name} = ${load};` : `${name} = ${load}, ${bind(name)};`;
   }
-  return `({${parts.join(", ")}} = ${load});`;
+  return `${bind(load)};`;
 }
 
 /** The identifiers a binding pattern declares. */

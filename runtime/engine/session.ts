@@ -16,7 +16,8 @@ import type { CellError, CellId, CellOutcome, EngineEvent, EngineListener, MimeB
 import { toCell, transpileCell, type CellScript } from "./object-literal.js";
 import { ProjectModules } from "./project/project-modules.js";
 import type { Importer } from "./project/resolve.js";
-import { IMPORT_FUNCTION, IMPORT_META, REPL_NAMES, replTransform, type ReplName } from "./repl-transform.js";
+import { bindLive } from "./live-bindings.js";
+import { BIND_IMPORTS, IMPORT_FUNCTION, IMPORT_META, REPL_NAMES, replTransform, type ReplName } from "./repl-transform.js";
 import { CellSource, type PositionSource } from "./source-map.js";
 import { complete, type Completions } from "./introspection/completion.js";
 import { inspect, type Inspection } from "./introspection/inspection.js";
@@ -177,6 +178,7 @@ export class Session implements Drivable, CellSink {
         },
         [IMPORT_FUNCTION]: (specifier: string) => this.modules.import(specifier, cellImporter),
         [BIND_FUNCTION]: async (specifier: string) => this.#bind(await this.modules.import(specifier, cellImporter)),
+        [BIND_IMPORTS]: (namespace: Record<string, unknown>, names: Record<string, string>) => bindLive(this.#global, namespace, names),
         [IMPORT_META]: { url: new URL(`file://${this.cwd}/`).href, dirname: this.cwd },
         require: this.modules.requireFunction(cellImporter),
         ...options.globals,
@@ -451,20 +453,11 @@ export class Session implements Drivable, CellSink {
     return cellError(thrown, (script) => this.#positions(script), filename, lineOffset);
   }
 
+  /** bindExports(): every named export, under its own name. */
   #bind(namespace: unknown): undefined {
-    const global = this.globals;
     const exports = namespace as Record<string, unknown>;
-    for (const name of Object.keys(exports)) {
-      if (name === "default") continue;
-      Object.defineProperty(global, name, {
-        configurable: true,
-        enumerable: false,
-        get: () => exports[name],
-        // `let add = ...` in a later cell becomes an assignment: the cell's value replaces the binding.
-        set: (value: unknown) => Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: true }),
-      });
-    }
-    return undefined;
+    const names = Object.fromEntries(Object.keys(exports).filter((name) => name !== "default").map((name) => [name, name]));
+    return bindLive(this.#global, exports, names);
   }
 
   #positions(script: string): PositionSource | undefined {

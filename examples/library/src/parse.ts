@@ -22,8 +22,6 @@ DurationError.prototype.name = "DurationError";
  * 2500
  * > parseDuration("90 minutes")
  * Uncaught DurationError: unknown unit "minutes" at 3
- *   at: 0
- * }
  * ```
  *
  * @example Whitespace between parts is allowed; an empty text is not a duration.
