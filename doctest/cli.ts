@@ -7,6 +7,7 @@ import { parseNotebook, type NotebookDoc } from "./notebook/notebook-parser.js";
 import { runNotebook, type NotebookRun } from "./notebook/notebook-runner.js";
 import { transcript } from "./notebook/output-transcript.js";
 import { updateNotebook } from "./notebook/notebook-update.js";
+import { JsonlReporter } from "./jsonl-reporter.js";
 import { parseMarkdown } from "./parser.js";
 import { runInWorkers, serveFiles } from "./pool.js";
 import { junit, report, REPORTERS, type ReporterName } from "./reporters.js";
@@ -33,7 +34,8 @@ ones; failures are reported as NOTEBOOK:cell N.
   --jobs N            check files in N worker processes (default 1; output order
                       stays the same). Files never run in this process: an example
                       that calls process.exit() or crashes node fails its file only
-  --reporter NAME     pretty (default), dot, json or tap
+  --reporter NAME     pretty (default), dot, json, tap or jsonl (a JSON line per
+                      result as it comes, for programs following the run)
   --junit FILE        also write JUnit XML to FILE
   --list              print the examples found as JSON, without running them
   --option NAME       turn an option on (NAME or +NAME) or off (-NAME) for every
@@ -138,9 +140,14 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
   const progress = err.isTTY && !process.env.CI && docs.length > 1 ? new Progress(err, docs.length) : undefined;
   // Even with one job the files run in a worker process (reused from file to file), so that
   // an example that exits, exhausts memory or crashes node fails its own file only.
+  const stream = reporter === "jsonl" ? new JsonlReporter(out) : undefined;
   let results: FileResult[] = await runInWorkers(docs, run, jobs, {
     onStart: (doc) => progress?.start(doc.file),
-    onFile: (result) => progress?.step(result.file),
+    onResult: stream && ((result) => stream.result(result)),
+    onFile: (result) => {
+      progress?.step(result.file);
+      stream?.file(result);
+    },
   });
   progress?.clear();
 
@@ -148,7 +155,8 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
   const notebookRuns: NotebookRun[] = [];
   for (const nb of notebooks) {
     if (run.failFast && totals([...results, ...notebookRuns.map((r) => r.result)]).failed > 0) break;
-    notebookRuns.push(client === "nbconvert" ? await runNotebookWithNbconvert(nb, { ...run, jupyter: values.jupyter }) : await runNotebook(nb, run));
+    notebookRuns.push(client === "nbconvert" ? await runNotebookWithNbconvert(nb, { ...run, jupyter: values.jupyter }) : await runNotebook(nb, run, stream && ((result) => stream.result(result))));
+    stream?.file(notebookRuns[notebookRuns.length - 1]!.result);
   }
   // Reported in the order the files were given.
   const order = new Map(files.map((file, i) => [file, i]));
