@@ -127,10 +127,11 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
 
   if (values.list) {
     const examples: object[] = docs.flatMap((doc) =>
-      doc.blocks.flatMap((block) => block.examples.map((e) => ({ file: doc.file, line: e.line, source: e.source, expected: e.want, options: { ...doc.options, ...block.options, ...e.options } }))),
+      // A skipped block or file shows as SKIP, the way its examples will be reported.
+      doc.blocks.flatMap((block) => block.examples.map((e) => ({ file: doc.file, line: e.line, source: e.source, expected: e.want, options: { ...doc.options, ...block.options, ...e.options, ...(doc.skip || block.skip ? { SKIP: true } : {}) } }))),
     );
     for (const nb of notebooks) {
-      for (const e of nb.examples) examples.push({ file: nb.file, cell: e.cell, source: e.source, expected: transcript(e.want), options: { ...nb.options, ...e.options } });
+      for (const e of nb.examples) examples.push({ file: nb.file, cell: e.cell, source: e.source, expected: transcript(e.want), options: { ...nb.options, ...e.options, ...(nb.skip ? { SKIP: true } : {}) } });
     }
     out.write(`${JSON.stringify(examples, null, 2)}\n`);
     return 0;

@@ -4,7 +4,8 @@ import { cli, fixture } from "../helpers/cli.js";
 import { ROOT } from "../helpers/node-script.js";
 import { PAGES } from "../helpers/runner-project.js";
 
-// What greenlet-ts/jest, /vitest and /node-test will read from `greenlet-ts doctest`: each result as it comes.
+// What greenlet-ts/jest, /vitest and /node-test read from `greenlet-ts doctest`: the examples
+// (--list) before the tests run, then each result as it comes (--reporter jsonl).
 const fence = "```";
 const block = (...lines: string[]): string => [`${fence}ts`, ...lines, fence, ""].join("\n");
 
@@ -77,4 +78,19 @@ describe("--reporter jsonl", () => {
     expect(arrivals.map((a) => JSON.parse(a.line).type)).toEqual(["result", "result", "file", "summary"]);
     expect(ended - arrivals[0]!.at).toBeGreaterThan(1000);
   }, 60000);
+});
+
+describe("--list", () => {
+  test("an example in a skipped block or file is listed with SKIP, as it will be reported", async () => {
+    const dir = fixture({
+      "page.md": `${block("> 1", "1")}\n<!-- doctest: skip -->\n${block("> 2", "2")}`,
+      "skipped.md": `<!-- doctest: skip-file -->\n\n${block("> 3", "3")}`,
+    });
+    const list = await cli(["doctest", "--list", "page.md", "skipped.md"], dir);
+    expect(JSON.parse(list.stdout)).toEqual([
+      { file: "page.md", line: 2, source: "1", expected: "1\n", options: {} },
+      { file: "page.md", line: 8, source: "2", expected: "2\n", options: { SKIP: true } },
+      { file: "skipped.md", line: 4, source: "3", expected: "3\n", options: { SKIP: true } },
+    ]);
+  });
 });
