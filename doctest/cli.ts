@@ -10,6 +10,7 @@ import { runNotebook, type NotebookRun } from "./notebook/notebook-runner.js";
 import { transcript } from "./notebook/output-transcript.js";
 import { updateNotebook } from "./notebook/notebook-update.js";
 import { parseDocument } from "./documents.js";
+import { JsonlReporter } from "./jsonl-reporter.js";
 import { runInWorkers, serveFiles } from "./pool.js";
 import { junit, report, REPORTERS, type ReporterName } from "./reporters.js";
 import { totals, type FileResult } from "./results.js";
@@ -39,7 +40,8 @@ ones; failures are reported as NOTEBOOK:cell N.
   --jobs N            check files in N worker processes (default 1; output order
                       stays the same). Files never run in this process: an example
                       that calls process.exit() or crashes node fails its file only
-  --reporter NAME     pretty (default), dot, json or tap
+  --reporter NAME     pretty (default), dot, json, tap or jsonl (a JSON line per
+                      result as it comes, for programs following the run)
   --junit FILE        also write JUnit XML to FILE
   --list              print the examples found as JSON, without running them
   --option NAME       turn an option on (NAME or +NAME) or off (-NAME) for every
@@ -170,10 +172,11 @@ async function checkFiles(files: readonly string[], settings: CheckSettings, out
 
   if (settings.list) {
     const examples: object[] = docs.flatMap((doc) =>
-      doc.blocks.flatMap((block) => block.examples.map((e) => ({ file: doc.file, line: e.line, source: e.source, expected: e.want, options: { ...doc.options, ...block.options, ...e.options }, ...(e.runOnly ? { runOnly: true } : {}) }))),
+      // A skipped block or file shows as SKIP, the way its examples will be reported.
+      doc.blocks.flatMap((block) => block.examples.map((e) => ({ file: doc.file, line: e.line, source: e.source, expected: e.want, options: { ...doc.options, ...block.options, ...e.options, ...(doc.skip || block.skip ? { SKIP: true } : {}) }, ...(e.runOnly ? { runOnly: true } : {}) }))),
     );
     for (const nb of notebooks) {
-      for (const e of nb.examples) examples.push({ file: nb.file, cell: e.cell, source: e.source, expected: transcript(e.want), options: { ...nb.options, ...e.options } });
+      for (const e of nb.examples) examples.push({ file: nb.file, cell: e.cell, source: e.source, expected: transcript(e.want), options: { ...nb.options, ...e.options, ...(nb.skip ? { SKIP: true } : {}) } });
     }
     out.write(`${JSON.stringify(examples, null, 2)}\n`);
     return { status: 0, results: [] };
@@ -182,9 +185,14 @@ async function checkFiles(files: readonly string[], settings: CheckSettings, out
   const progress = "isTTY" in err && err.isTTY && !process.env.CI && docs.length > 1 ? new Progress(err as NodeJS.WriteStream, docs.length) : undefined;
   // Even with one job the files run in a worker process (reused from file to file), so that
   // an example that exits, exhausts memory or crashes node fails its own file only.
+  const stream = reporter === "jsonl" ? new JsonlReporter(out) : undefined;
   let results: FileResult[] = await runInWorkers(docs, run, jobs, {
     onStart: (doc) => progress?.start(doc.file),
-    onFile: (result) => progress?.step(result.file),
+    onResult: stream && ((result) => stream.result(result)),
+    onFile: (result) => {
+      progress?.step(result.file);
+      stream?.file(result);
+    },
   });
   progress?.clear();
 
@@ -192,7 +200,8 @@ async function checkFiles(files: readonly string[], settings: CheckSettings, out
   const notebookRuns: NotebookRun[] = [];
   for (const nb of notebooks) {
     if (run.failFast && totals([...results, ...notebookRuns.map((r) => r.result)]).failed > 0) break;
-    notebookRuns.push(client === "nbconvert" ? await runNotebookWithNbconvert(nb, { ...run, jupyter: settings.jupyter }) : await runNotebook(nb, run));
+    notebookRuns.push(client === "nbconvert" ? await runNotebookWithNbconvert(nb, { ...run, jupyter: settings.jupyter }) : await runNotebook(nb, run, stream && ((result) => stream.result(result))));
+    stream?.file(notebookRuns[notebookRuns.length - 1]!.result);
   }
   // Reported in the order the files were given.
   const order = new Map(files.map((file, i) => [file, i]));

@@ -27,6 +27,8 @@ export interface PoolHooks {
   onStart?(doc: DocFile): void;
   /** A file is done (in the order they finish). */
   onFile?(result: FileResult): void;
+  /** An example or setup block (a passing one too) finished, as its worker reported it. */
+  onResult?(result: ExampleResult): void;
 }
 
 /**
@@ -53,11 +55,11 @@ export async function runInWorkers(docs: readonly DocFile[], run: RunOptions, jo
       const doc = docs[index]!;
       hooks.onStart?.(doc);
       worker ??= new Worker(execArgv);
-      let result = await worker.check(doc, run);
+      let result = await worker.check(doc, run, hooks.onResult);
       if (worker.diedBeforeFile) {
         // Killed by something an earlier file left running (a timer calling process.exit): not this file's doing.
         worker = new Worker(execArgv);
-        result = await worker.check(doc, run);
+        result = await worker.check(doc, run, hooks.onResult);
       }
       if (!worker.alive) worker = undefined;
       results[index] = result;
@@ -120,7 +122,7 @@ class Worker {
     this.#child.kill("SIGKILL");
   }
 
-  check(doc: DocFile, run: RunOptions): Promise<FileResult> {
+  check(doc: DocFile, run: RunOptions, onResult?: (result: ExampleResult) => void): Promise<FileResult> {
     const child = this.#child;
     const progress: Progress = { running: false, output: "", finished: [] };
     const timeout = run.timeoutMs ?? 0;
@@ -161,6 +163,7 @@ class Worker {
           case "finished":
             progress.running = false;
             if (!(message.result.setup && message.result.status === "passed")) progress.finished.push(message.result);
+            onResult?.(message.result);
             arm();
             break;
           case "done":

@@ -1,8 +1,9 @@
 import type { FileResult, ExampleResult } from "./results.js";
 import { totals } from "./results.js";
+import { jsonlSummary } from "./jsonl-reporter.js";
 
-export type ReporterName = "pretty" | "dot" | "json" | "tap";
-export const REPORTERS: readonly ReporterName[] = ["pretty", "dot", "json", "tap"];
+export type ReporterName = "pretty" | "dot" | "json" | "tap" | "jsonl";
+export const REPORTERS: readonly ReporterName[] = ["pretty", "dot", "json", "tap", "jsonl"];
 
 /** Where a result is: FILE:LINE of a prompt, or NOTEBOOK:cell N. */
 export function location(result: Pick<ExampleResult, "file" | "line" | "cell">): string {
@@ -22,6 +23,9 @@ export function report(files: readonly FileResult[], reporter: ReporterName): st
       return `${JSON.stringify({ files: files.map(stripExamples), totals: totals(files) }, null, 2)}\n`;
     case "tap":
       return tap(files);
+    case "jsonl":
+      // The results were written as they came (JsonlReporter); this is the last line.
+      return jsonlSummary(files);
     case "dot":
       return `${files.flatMap((file) => file.results.map(dot)).join("")}\n${failures(files)}${summaryLine(files)}\n`;
     default:

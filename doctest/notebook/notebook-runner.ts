@@ -28,8 +28,13 @@ const INTERRUPT_GRACE_MS = 5000;
  * stored ones. A cell that times out is interrupted and the rest are not
  * run; a kernel that dies fails the cell it was running.
  */
-export async function runNotebook(doc: NotebookDoc, run: RunOptions = {}): Promise<NotebookRun> {
+export async function runNotebook(doc: NotebookDoc, run: RunOptions = {}, onResult?: (result: ExampleResult) => void): Promise<NotebookRun> {
   const results: ExampleResult[] = [];
+  // Each cell's result is told as soon as it is known (a later cell may still amend it: see "died").
+  let told = 0;
+  const tell = (): void => {
+    for (; told < results.length; told++) onResult?.(results[told]!);
+  };
   const executed: NotebookRun["executed"] = new Map();
   const result: FileResult = { file: doc.file, results, warnings: doc.warnings };
   if (doc.skip) {
@@ -48,6 +53,7 @@ export async function runNotebook(doc: NotebookDoc, run: RunOptions = {}): Promi
     const collector = new OutputCollector();
     let stopped: string | undefined;
     for (const example of doc.examples) {
+      tell();
       const options = mergeOptions(run.options ?? {}, doc.options, example.options);
       if (stopped !== undefined) {
         results.push({ ...base(doc, example), status: "not-run", reason: stopped });
@@ -89,6 +95,7 @@ export async function runNotebook(doc: NotebookDoc, run: RunOptions = {}): Promi
         if (run.failFast) stopped = "an earlier failure stopped the run (--fail-fast)";
       }
     }
+    tell();
   } finally {
     if (client !== undefined && kernel !== undefined && kernel.process.exitCode === null) {
       await Promise.race([client.shutdown(), delay(2000)]);
