@@ -17,7 +17,7 @@ interface JestGlobals {
  * so jest's default mode and ts-jest `require` it; jest's ESM mode imports it.
  * The examples run in a `greenlet-ts doctest` process, not in jest.
  */
-export function doctest(patterns: string | readonly string[], options: DoctestOptions = {}): void {
+export function doctest(patterns: string | readonly string[] = [], options: DoctestOptions = {}): void {
   const jest = jestGlobals();
   registerDoctests(
     {

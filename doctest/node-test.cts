@@ -10,7 +10,7 @@ export type { DoctestOptions } from "./integration/register.cjs";
  * per file; each fails with `greenlet-ts doctest`'s report of it (the example
  * and the diff). The examples run in a `greenlet-ts doctest` process.
  */
-export function doctest(patterns: string | readonly string[], options: DoctestOptions = {}): void {
+export function doctest(patterns: string | readonly string[] = [], options: DoctestOptions = {}): void {
   registerDoctests(
     {
       describe: (name, body) => void describe(name, body),

@@ -10,7 +10,7 @@ export type { DoctestOptions } from "./integration/register.cjs";
  * `greenlet-ts doctest`'s report of it (the example and the diff). The
  * examples run in a `greenlet-ts doctest` process, not in vitest.
  */
-export function doctest(patterns: string | readonly string[], options: DoctestOptions = {}): void {
+export function doctest(patterns: string | readonly string[] = [], options: DoctestOptions = {}): void {
   registerDoctests(
     {
       describe: (name, body) => describe(name, body),

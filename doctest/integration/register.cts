@@ -16,7 +16,8 @@ export interface TestApi {
 }
 
 /**
- * Registers one test per example the patterns name, `FILE:LINE` (a notebook
+ * Registers one test per example the patterns name (none: what the
+ * project's package.json "greenlet-ts" section includes), `FILE:LINE` (a notebook
  * cell: `NOTEBOOK:cell N`), in a describe per file, in order; examples with
  * SKIP are skipped tests. The examples run in one `greenlet-ts doctest`
  * process started by the first test; each test waits for its own result and
@@ -37,7 +38,7 @@ export function registerDoctests(api: TestApi, patterns: string | readonly strin
     return;
   }
   if (listing.examples.length === 0) {
-    const message = `greenlet-ts doctest: no examples in ${names.length > 0 ? names.join(", ") : "."}`;
+    const message = `greenlet-ts doctest: no examples in ${names.length > 0 ? names.join(", ") : "what the project includes"}`;
     api.test(message, () => Promise.reject(doctestFailure(message)), timeout);
     return;
   }

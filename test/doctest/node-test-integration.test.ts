@@ -1,34 +1,4 @@
-import { writeFileSync } from "node:fs";
-import path from "node:path";
-import { expectDoctests, expectUsageError, runIn, runnerProject, type ReportedTest } from "../helpers/runner-project.js";
-
-/** A node:test reporter writing each test (suites left out) as a JSON line, with the describes it is in. */
-const REPORTER = `export default async function* (events) {
-  const names = [];
-  for await (const { type, data } of events) {
-    if (type === "test:start") names[data.nesting] = data.name;
-    if ((type !== "test:pass" && type !== "test:fail") || data.details?.type === "suite") continue;
-    const error = data.details?.error;
-    yield JSON.stringify({
-      describe: names.slice(0, data.nesting).join(" > "),
-      title: data.name,
-      status: type === "test:fail" ? "failed" : data.skip !== undefined ? "skipped" : "passed",
-      message: error === undefined ? "" : String(error.cause?.stack ?? error.cause?.message ?? error.message),
-    }) + "\\n";
-  }
-}
-`;
-
-/** Runs `node --test FILE` with the reporter: the tests in the order they ran. */
-async function nodeTest(dir: string, file: string): Promise<{ code: number | null; tests: ReportedTest[] }> {
-  writeFileSync(path.join(dir, "reporter.mjs"), REPORTER);
-  const run = await runIn(dir, ["--test", "--test-reporter=./reporter.mjs", file]);
-  const tests = run.stdout
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .map((line) => ({ ...(JSON.parse(line) as Omit<ReportedTest, "testFile">), testFile: file }));
-  return { code: run.code, tests };
-}
+import { expectDoctests, expectUsageError, nodeTest, runnerProject } from "../helpers/runner-project.js";
 
 // greenlet-ts/node-test under node's own test runner (node --test), from CommonJS and from an ES module.
 describe("greenlet-ts/node-test", () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fixture } from "./cli.js";
 import { ROOT } from "./node-script.js";
@@ -134,4 +134,32 @@ export function expectUsageError(reported: readonly ReportedTest[], testFile: st
   expect(tests[0]!.title).toContain(USAGE_ERROR_TITLE);
   expect(tests[0]!.status).toBe("failed");
   expect(tests[0]!.message).toContain(USAGE_ERROR_TITLE);
+}
+
+/** A node:test reporter writing each test (suites left out) as a JSON line, with the describes it is in. */
+const NODE_TEST_REPORTER = `export default async function* (events) {
+  const names = [];
+  for await (const { type, data } of events) {
+    if (type === "test:start") names[data.nesting] = data.name;
+    if ((type !== "test:pass" && type !== "test:fail") || data.details?.type === "suite") continue;
+    const error = data.details?.error;
+    yield JSON.stringify({
+      describe: names.slice(0, data.nesting).join(" > "),
+      title: data.name,
+      status: type === "test:fail" ? "failed" : data.skip !== undefined ? "skipped" : "passed",
+      message: error === undefined ? "" : String(error.cause?.stack ?? error.cause?.message ?? error.message),
+    }) + "\\n";
+  }
+}
+`;
+
+/** Runs `node --test FILE` with the reporter: the tests in the order they ran. */
+export async function nodeTest(dir: string, file: string): Promise<{ code: number | null; tests: ReportedTest[] }> {
+  writeFileSync(path.join(dir, "reporter.mjs"), NODE_TEST_REPORTER);
+  const run = await runIn(dir, ["--test", "--test-reporter=./reporter.mjs", file]);
+  const tests = run.stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => ({ ...(JSON.parse(line) as Omit<ReportedTest, "testFile">), testFile: file }));
+  return { code: run.code, tests };
 }
