@@ -72,13 +72,13 @@ export const SYSTEM_PACKAGES = [
     package: "python3-notebook",
     provides: { python: "notebook" },
     why: "the classic Notebook server that the browser test opens",
-    usedBy: ["test/helpers/notebook-server.ts", "test/notebooks/browser.test.ts"],
+    usedBy: ["test/helpers/notebook-server.ts", "test/notebooks/browser.test.ts", "test/notebooks/codemirror-mode.test.ts"],
   },
   {
     package: "chromium",
     provides: { file: "/usr/bin/chromium" },
     why: "the browser that playwright-core drives through the classic Notebook",
-    usedBy: ["test/notebooks/browser.test.ts"],
+    usedBy: ["test/notebooks/browser.test.ts", "test/notebooks/codemirror-mode.test.ts"],
   },
   {
     package: "python3-greenlet",

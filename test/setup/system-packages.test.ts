@@ -80,7 +80,7 @@ describe("the system packages that npm test drives", () => {
     const system = fakeSystem({ hidden: ["notebook"] });
     const result = await ensure(system, { GREENLET_TS_NO_APT: "1" });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^npm test drives system programs that are not installed:\n {2}python3-notebook +python3 module notebook: .*\(test\/helpers\/notebook-server.ts, test\/notebooks\/browser.test.ts\)\n/);
+    expect(result.stderr).toMatch(/^npm test drives system programs that are not installed:\n {2}python3-notebook +python3 module notebook: .*\(test\/helpers\/notebook-server.ts, test\/notebooks\/browser.test.ts, test\/notebooks\/codemirror-mode.test.ts\)\n/);
     expect(result.stderr).toContain(`GREENLET_TS_NO_APT=1 is set, so nothing is installed. Run:\n\n  ${SUDO}apt-get update && ${SUDO}apt-get install -y python3-notebook\n\nthen npm test again.\n`);
     expect(system.aptLog()).toEqual([]);
   });
