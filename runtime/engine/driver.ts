@@ -105,6 +105,8 @@ function drainAll(): void {
  * throws Interrupted.
  */
 export function evaluate(script: vm.Script, context: vm.Context): unknown {
+  // A SIGINT that came before this evaluation could begin (while a cell was compiled) is for it.
+  if (guard?.take() && executingCells().length > 0) throw interruptAll(false);
   evaluating++;
   const depth = ownerDepth();
   const owner = activeOwner();

@@ -89,11 +89,20 @@ export class SigintGuard {
 
   /** Acts on a SIGINT the worker recorded and nobody has handled yet. Cheap enough for every drain. */
   poll(): void {
-    if (Atomics.load(this.#shared, 1) === 0) return;
+    if (this.take()) this.onSigint();
+  }
+
+  /**
+   * Takes a SIGINT the worker recorded since the last advance(), if any
+   * (and advances). An evaluation about to start asks: a SIGINT that came
+   * while the main thread was busy before it (compiling a cell) would
+   * otherwise wait for a poll that a loop never lets happen.
+   */
+  take(): boolean {
+    if (Atomics.load(this.#shared, 1) === 0) return false;
     const seen = Atomics.exchange(this.#shared, 1, 0) - 1;
-    if (seen === Atomics.load(this.#shared, 0)) {
-      this.advance();
-      this.onSigint();
-    }
+    if (seen !== Atomics.load(this.#shared, 0)) return false;
+    this.advance();
+    return true;
   }
 }

@@ -142,7 +142,8 @@ describe("the parser under fuzzing", () => {
             previous = line;
           }
           examples++;
-          listed.push({ file, line: example.line, source: example.source, expected: example.want, options: { ...doc.options, ...block.options, ...example.options } });
+          // A skipped block or file is listed with SKIP, as it will be reported.
+          listed.push({ file, line: example.line, source: example.source, expected: example.want, options: { ...doc.options, ...block.options, ...example.options, ...(doc.skip || block.skip ? { SKIP: true } : {}) } });
         }
       }
     });

@@ -31,6 +31,19 @@ describe("interrupting a running cell", () => {
   });
 });
 
+describe("an interrupt that comes while the cell is being compiled", () => {
+  // The SIGINT reaches the process before the evaluation begins; the loop that follows never
+  // lets the engine look for it between jobs, so the evaluation must see it as it starts.
+  test("still stops the loop that the cell then starts", async () => {
+    // About 6,000 statements: compiling them takes longer than the 5 ms after which SIGINT comes.
+    const long = `${Array.from({ length: 6000 }, (_, i) => `const v${i}: number = ${i};`).join("\n")}\nwhile (true) {}`;
+    const s = await runSession([{ code: long, interruptAfterMs: 5 }, "1 + 1"]);
+    expect(s.results.map((r) => r.status)).toEqual(["interrupted", "ok"]);
+    expect(s.results[0].ms).toBeLessThan(2000);
+    expect(echoed(s, 2)).toBe("2");
+  });
+});
+
 describe("interrupting greenlets that switch to each other", () => {
   // Each turn passes through the host's promise jobs, so an interrupt comes
   // sometimes inside an evaluation and sometimes between two jobs of a loop
