@@ -22,9 +22,10 @@ describe("greenlet-ts/node-test", () => {
     const page = (line: string): string => ["```ts", "> 1", "1", `> ${line}`, "> 3", "3", "```", ""].join("\n");
     const dir = runnerProject({
       "exit.md": page("process.exit(3)"),
-      // The worker's parent is the greenlet-ts doctest process.
-      "kill.md": page('process.kill(process.ppid, "SIGKILL")'),
-      "stop.md": page('process.kill(process.ppid, "SIGSTOP")'),
+      // The worker's parent is the greenlet-ts doctest process. The example first waits: the result of
+      // the one before it travels to the parent as a message, which a parent killed at once never reads.
+      "kill.md": page('await new Promise((r) => setTimeout(r, 500)); process.kill(process.ppid, "SIGKILL")'),
+      "stop.md": page('await new Promise((r) => setTimeout(r, 500)); process.kill(process.ppid, "SIGSTOP")'),
       "failures.test.mjs": [
         'import { doctest } from "greenlet-ts/node-test";',
         'doctest(["exit.md"]);',

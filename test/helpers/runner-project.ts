@@ -121,7 +121,9 @@ export function jestLikeReport(file: string): ReportedTest[] {
  */
 export function expectDoctests(reported: readonly ReportedTest[], testFile: string): void {
   const tests = reported.filter((t) => t.testFile === testFile);
-  expect(tests.map((t) => [t.describe, t.title, t.status])).toEqual(EXPECTED.map((e) => [e.file, e.title, e.status]));
+  // A test whose status is not the expected one shows its message, so that a failure says why.
+  const shown = tests.map((t, i) => [t.describe, t.title, t.status, t.status === EXPECTED[i]?.status ? "" : t.message]);
+  expect(shown).toEqual(EXPECTED.map((e) => [e.file, e.title, e.status, ""]));
   EXPECTED.forEach((expected, i) => {
     for (const part of expected.message ?? []) expect(tests[i]!.message).toContain(part);
   });
