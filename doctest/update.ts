@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { removeStaleTemporaries, writeAtomically } from "./atomic-write.js";
+import { removeUpdateLeftovers, writeAtomically } from "./atomic-write.js";
 import { normalize, updatedOutput } from "./checker.js";
 import { DocTestUsageError, type DocFile, type Example } from "./example.js";
 import { parseDocument } from "./documents.js";
@@ -19,7 +19,7 @@ import type { ExampleResult, FileResult } from "./results.js";
  * many examples were updated.
  */
 export function updateFile(doc: DocFile, result: FileResult, warn: (message: string) => void = (message) => process.stderr.write(`warning: ${message}\n`)): number {
-  removeStaleTemporaries(doc.file);
+  removeUpdateLeftovers(doc.file);
   let failed = result.results.filter((r) => r.status === "failed" && r.example !== undefined && r.got !== undefined && !r.reason?.startsWith("timed out"));
   if (failed.length === 0) return 0;
   const original = readFileSync(doc.file, "utf8");

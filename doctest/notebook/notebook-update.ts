@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { removeStaleTemporaries, writeAtomically } from "../atomic-write.js";
+import { removeUpdateLeftovers, writeAtomically } from "../atomic-write.js";
 import { sortKeys, splitLines, type CodeCell, type MimeBundle, type Notebook, type Output } from "./nbformat.js";
 import type { NotebookDoc } from "./notebook-parser.js";
 import type { NotebookRun } from "./notebook-runner.js";
@@ -26,7 +26,7 @@ export function updateNotebook(doc: NotebookDoc, run: NotebookRun): number {
   });
   if (changed === 0) return 0;
   const text = formatNotebook(notebook);
-  removeStaleTemporaries(doc.file);
+  removeUpdateLeftovers(doc.file);
   if (text !== readFileSync(doc.file, "utf8")) writeAtomically(doc.file, text);
   return changed;
 }
