@@ -11,7 +11,7 @@ import { transcript } from "./notebook/output-transcript.js";
 import { updateNotebook } from "./notebook/notebook-update.js";
 import { parseDocument } from "./documents.js";
 import { JsonlReporter } from "./jsonl-reporter.js";
-import { runInWorkers, serveFiles } from "./pool.js";
+import { runInWorkers } from "./pool.js";
 import { junit, report, REPORTERS, type ReporterName } from "./reporters.js";
 import { totals, type FileResult } from "./results.js";
 import type { RunOptions } from "./runner.js";
@@ -81,7 +81,6 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
         shard: { type: "string" },
         client: { type: "string" },
         jupyter: { type: "string" },
-        worker: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -94,7 +93,6 @@ export async function doctestMain(argv: string[], out = process.stdout, err = pr
     out.write(USAGE);
     return 0;
   }
-  if (values.worker) return serveAsWorker();
 
   const problems: string[] = [];
   let config: DoctestConfig | undefined;
@@ -254,9 +252,4 @@ class Progress {
   clear(): void {
     this.stream.write("\r\x1b[K");
   }
-}
-
-/** `--worker`: runs the files the parent sends over IPC, one at a time (see pool.ts). */
-function serveAsWorker(): Promise<number> {
-  return serveFiles();
 }
