@@ -12,7 +12,7 @@ import type { NotebookRun } from "./notebook-runner.js";
  * second run leaves the file byte for byte. Returns how many cells changed.
  */
 export function updateNotebook(doc: NotebookDoc, run: NotebookRun): number {
-  const failed = new Set(run.result.results.filter((r) => r.status === "failed" && r.cell !== undefined && !r.reason).map((r) => r.cell!));
+  const failed = new Set(run.result.results.filter((r) => r.kind === "failed" && r.cell !== undefined).map((r) => r.cell!));
   const notebook = structuredClone(doc.notebook) as Notebook;
   let changed = 0;
   notebook.cells.forEach((cell, index) => {
