@@ -46,21 +46,12 @@ ones; failures are reported as NOTEBOOK:cell N.
   --jupyter COMMAND   the jupyter command for --client nbconvert (default: jupyter)
 `;
 
+const FLAG = { type: "boolean" } as const;
+const VALUE = { type: "string" } as const;
 const OPTIONS = {
-  update: { type: "boolean" },
-  "fail-fast": { type: "boolean" },
-  timeout: { type: "string" },
-  jobs: { type: "string" },
-  reporter: { type: "string" },
-  junit: { type: "string" },
-  list: { type: "boolean" },
+  update: FLAG, "fail-fast": FLAG, list: FLAG, "no-autocollect": FLAG, watch: FLAG,
+  timeout: VALUE, jobs: VALUE, reporter: VALUE, junit: VALUE, setup: VALUE, shard: VALUE, client: VALUE, jupyter: VALUE,
   option: { type: "string", multiple: true },
-  "no-autocollect": { type: "boolean" },
-  setup: { type: "string" },
-  watch: { type: "boolean" },
-  shard: { type: "string" },
-  client: { type: "string" },
-  jupyter: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

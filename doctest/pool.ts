@@ -5,13 +5,27 @@ import type { DocFile } from "./example.js";
 import { isFileResult, type ExampleResult, type FileResult } from "./results.js";
 import type { RunOptions } from "./runner.js";
 import { runStops } from "./schedule.js";
-import type { FromWorker, ToWorker } from "./worker.js";
 
 // A module of its own: the CLI's imports would cost each worker's start about 100 ms.
 const WORKER_MAIN = fileURLToPath(new URL("./worker.js", import.meta.url));
 
 /** Sets the workers' V8 heap limit in MB (`--max-old-space-size`); unset, node's default. */
 export const HEAP_LIMIT_ENV = "GREENLET_TS_DOCTEST_HEAP_MB";
+
+/** What the pool sends a worker: a file to check. */
+export type ToWorker = { doc: DocFile; run: RunOptions };
+
+/** What a worker tells the pool, as its file goes. */
+export type FromWorker =
+  /** An example or setup block starts (line 0: the setup module and a source file's exports). */
+  | { kind: "started"; line: number }
+  /** What the running one prints, as it prints it. */
+  | { kind: "output"; text: string }
+  /** It has finished (a passing setup block too). */
+  | { kind: "finished"; result: ExampleResult }
+  | { kind: "done"; result: FileResult }
+  /** The runner itself threw: a bug, not an example's doing. */
+  | { kind: "failed"; error: string };
 
 export interface PoolHooks {
   /** A file was handed to a worker. */

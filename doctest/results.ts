@@ -28,19 +28,18 @@ export type Outcome =
   | (Shown & { kind: "threw"; status: "failed"; got: string; reason: string })
   /** It ran past the timeout: `got` is what it printed until then, when that is known. */
   | (Shown & { kind: "timed-out"; status: "failed"; afterMs: number; reason: string })
-  /** What ran it died (a notebook's kernel); `got` and `diff` when its own output had been checked. */
+  /** The notebook's kernel died with it; `got` and `diff` when its output had been checked. (A dead worker fails its file: FileResult.error.) */
   | (Shown & { kind: "crashed"; status: "failed"; reason: string })
   /** An earlier timeout, crash, failed setup module or --fail-fast failure stopped its file. */
   | (Shown & { kind: "not-run"; status: "not-run"; reason: string })
   /** SKIP, or a skipped block or file. */
   | (Shown & { kind: "skipped"; status: "skipped" });
 
-export type OutcomeKind = Outcome["kind"];
-
 export function passed(got?: string): Outcome {
   return { kind: "passed", status: "passed", ...(got !== undefined ? { got } : {}) };
 }
 
+/** Kind "failed": the output differs. */
 export function differs(got: string, diff: string): Outcome {
   return { kind: "failed", status: "failed", got, diff };
 }

@@ -76,9 +76,8 @@ export class ExampleRunner {
       const outcome = await this.session.bindExports(path.resolve(module), { filename: "[doctest setup]" });
       this.#events.delete(outcome.cell);
       if (outcome.status !== "ok") {
-        const what = module === this.doc.module ? `the exports of ${module}` : `the setup module ${module}`;
         const subject = { file: module, line: 1, source: `import * from "${module}"`, want: "", setup: true };
-        return resultOf(subject, threw(outcome.error.uncaught, `${what} could not be loaded:\n${outcome.error.uncaught}`), performance.now() - started);
+        return resultOf(subject, threw(outcome.error.uncaught, `${moduleRole(this.doc, module)} could not be loaded:\n${outcome.error.uncaught}`), performance.now() - started);
       }
     }
     return undefined;
@@ -140,6 +139,11 @@ export class ExampleRunner {
   }
 }
 
+/** "the exports of src/x.ts" (a source file's own) or "the setup module test/setup.ts". */
+function moduleRole(doc: DocFile, module: string): string {
+  return module === doc.module ? `the exports of ${module}` : `the setup module ${module}`;
+}
+
 /** A timeout of 0 (or none) means none: nothing interrupts the examples. */
 function timeoutOf(run: RunOptions): number | undefined {
   return run.timeoutMs !== undefined && run.timeoutMs > 0 ? run.timeoutMs : undefined;
@@ -188,8 +192,14 @@ export async function runFile(doc: DocFile, run: RunOptions = {}, observer: RunO
       }
       for (const example of block.examples) {
         const decided = schedule.next(runner.optionsOf(example, block).SKIP || block.skip);
-        if (decided === undefined) await runOne(example.line, whatRanAt(doc, example.line), () => runner.runExample(example, block));
-        else results.push(tell(observer, resultOf(exampleSubject(doc.file, example), decided)));
+        if (decided === undefined) {
+          await runOne(example.line, whatRanAt(doc, example.line), () => runner.runExample(example, block));
+          continue;
+        }
+        const notRunning = resultOf(exampleSubject(doc.file, example), decided);
+        // A skipped example is told as it comes; those not run after a stop are told with the file.
+        if (decided.kind === "skipped") observer.finished?.(notRunning);
+        results.push(notRunning);
       }
     }
   } finally {
@@ -210,12 +220,5 @@ async function prepareFile(runner: ExampleRunner, observer: RunObserver, schedul
   }
   observer.finished?.(failed);
   results.push(failed);
-  // "the exports of src/x.ts could not be loaded:\n..." stops the file as "not run: the exports of src/x.ts could not be loaded".
-  schedule.stop(failed.reason!.split("\n")[0]!.replace(/:$/, ""));
-}
-
-/** A skipped example is told as it comes, as one that ran; one not run is told with its file. */
-function tell(observer: RunObserver, result: ExampleResult): ExampleResult {
-  if (result.kind === "skipped") observer.finished?.(result);
-  return result;
+  schedule.stop(`${moduleRole(runner.doc, failed.file)} could not be loaded`);
 }

@@ -1,8 +1,8 @@
 import type { DocFile } from "./example.js";
 import { notRun, skipped, totals, type FileResult, type Outcome } from "./results.js";
 
-/** Why the rest of a file, or of the run, is not run after a failure under --fail-fast. */
-export const FAIL_FAST_REASON = "an earlier failure stopped the run (--fail-fast)";
+/** Why the rest of a file is not run after a failure under --fail-fast. */
+const FAIL_FAST_REASON = "an earlier failure stopped the run (--fail-fast)";
 
 /**
  * Decides, for the examples of one file in their order, which run: an
@@ -13,14 +13,10 @@ export const FAIL_FAST_REASON = "an earlier failure stopped the run (--fail-fast
  * of a file whose worker it killed or lost, and both notebook runners.
  */
 export class FileSchedule {
+  /** Why the rest is not run, once the file has stopped. */
   #stopped: string | undefined;
 
   constructor(private readonly failFast = false) {}
-
-  /** Why the rest is not run, once the file has stopped. */
-  get stopped(): string | undefined {
-    return this.#stopped;
-  }
 
   /** What becomes of the next example without running it, or undefined: it runs. */
   next(skip = false): Outcome | undefined {

@@ -1,21 +1,8 @@
 import { writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { DocFile } from "./example.js";
-import type { ExampleResult, FileResult } from "./results.js";
-import type { RunOptions } from "./runner.js";
+import type { FromWorker, ToWorker } from "./pool.js";
 
-/** What the pool sends a worker: a file to check. */
-export type ToWorker = { doc: DocFile; run: RunOptions };
-
-/** What a worker tells the pool, as its file goes. */
-export type FromWorker =
-  | { kind: "started"; line: number }
-  | { kind: "output"; text: string }
-  | { kind: "finished"; result: ExampleResult }
-  | { kind: "done"; result: FileResult }
-  | { kind: "failed"; error: string };
-
-/** The line a worker writes to stderr when an example calls process.exit(), for the pool to read after its death. */
+/** The line a worker writes to stderr when an example calls process.exit() (see serveFiles), for the pool to read after its death. */
 const EXIT_NOTICE = /^greenlet-ts doctest worker: (process\.exit\(.*\))$/m;
 
 /** `process.exit(3)`, when the worker's stderr says an example called it. */
@@ -30,7 +17,7 @@ export function exitCalled(stderr: string): string | undefined {
  * example that caused it. Ends when its parent disconnects (or dies).
  */
 async function serveFiles(): Promise<void> {
-  // Loaded here, not above: the pool reads this module's types and exitCalled() without the engine.
+  // Loaded here, not above: the pool imports exitCalled() from this module, and needs no engine.
   const { runFile } = await import("./runner.js");
   const exit = process.exit.bind(process);
   // An example's process.exit() ends the worker as it would any program; the parent is told why.
