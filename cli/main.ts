@@ -47,7 +47,7 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     // Timers a document left running do not keep the command alive; output is flushed first.
-    if (!process.argv.includes("--worker") && process.argv[2] !== "kernel") process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+    if (process.argv[2] !== "kernel") process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
   },
   (error: unknown) => {
     process.stderr.write(`greenlet-ts: ${(error as Error)?.stack ?? String(error)}\n`);

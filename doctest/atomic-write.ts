@@ -1,9 +1,9 @@
-import { readdirSync, realpathSync, statSync, unlinkSync, writeSync } from "node:fs";
-import path from "node:path";
+import { realpathSync, statSync, writeSync } from "node:fs";
 import { replaceFile } from "../shared/replace-file.js";
+import { removeStaleTemporaries, temporaryPath, type TemporaryNaming } from "../shared/temporary-files.js";
 
 /** `.NAME.PID.doctest-update`: where a write goes before it is renamed over NAME. */
-const TEMPORARY = /^\.(.+)\.(\d+)\.doctest-update$/;
+const NAMING: TemporaryNaming = { hidden: true, suffix: ".doctest-update" };
 
 /**
  * Replaces the file (the one a symlink points to) with `text` all at once:
@@ -13,39 +13,20 @@ const TEMPORARY = /^\.(.+)\.(\d+)\.doctest-update$/;
 export function writeAtomically(file: string, text: string): void {
   const target = realpathSync(file);
   const mode = statSync(target).mode & 0o7777;
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.doctest-update`);
-  replaceFile(target, temporary, mode, (fd) => writeSync(fd, text));
+  replaceFile(target, temporaryPath(target, NAMING), mode, (fd) => writeSync(fd, text));
 }
 
-/** Temporary files of this file that an --update killed before its rename left behind. */
-export function removeStaleTemporaries(file: string): void {
-  let directory: string;
-  let entries: string[];
+/**
+ * Temporary files of this file that an --update killed before its rename
+ * left behind. A runner that is still running may be writing its own: only
+ * those of processes that have ended are removed.
+ */
+export function removeUpdateLeftovers(file: string): void {
+  let target: string;
   try {
-    const target = realpathSync(file);
-    directory = path.dirname(target);
-    entries = readdirSync(directory);
-    file = target;
+    target = realpathSync(file);
   } catch {
     return;
   }
-  for (const entry of entries) {
-    const match = TEMPORARY.exec(entry);
-    if (match === null || match[1] !== path.basename(file) || isRunning(Number(match[2]))) continue;
-    try {
-      unlinkSync(path.join(directory, entry));
-    } catch {
-      // gone already
-    }
-  }
-}
-
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  removeStaleTemporaries(target, NAMING, { writerGone: true });
 }

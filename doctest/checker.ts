@@ -1,7 +1,5 @@
 import { createTwoFilesPatch } from "diff";
-import type { OptionName } from "./example.js";
-
-type Options = Readonly<Record<OptionName, boolean>>;
+import type { Options } from "./example.js";
 
 /**
  * Python doctest's OutputChecker for the Node REPL's transcripts: trailing

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { OPTION_NAMES, type OptionFlags, type OptionName } from "./example.js";
+import type { OptionFlags } from "./example.js";
+import { optionName, parseOptionSwitch, unknownOption } from "./options.js";
 
 /**
  * The `"greenlet-ts": { "doctest": { ... } }` section of a project's
@@ -22,6 +23,28 @@ export interface DoctestConfig {
   setup?: string;
   timeout?: number;
   jobs?: number;
+}
+
+/** Per example, unless the command line or the section says otherwise: a runaway example cannot hang a CI job. */
+export const DEFAULT_TIMEOUT_MS = 60000;
+
+/** What a run takes from the command line, or else from the section, or else by default. */
+export interface RunSettings {
+  timeout: number;
+  jobs: number;
+  options: OptionFlags;
+  /** A module (absolute path) run before each file's examples. */
+  setup?: string;
+}
+
+/** The command line's values (undefined: not given) over the section's, over the built-in defaults. */
+export function withConfig(given: Partial<RunSettings>, config: DoctestConfig | undefined): RunSettings {
+  return {
+    timeout: given.timeout ?? config?.timeout ?? DEFAULT_TIMEOUT_MS,
+    jobs: given.jobs ?? config?.jobs ?? 1,
+    options: { ...config?.options, ...given.options },
+    setup: given.setup ?? config?.setup,
+  };
 }
 
 /** A bad section: the message names the file and the field. */
@@ -73,20 +96,20 @@ export function readDoctestConfig(directory: string): DoctestConfig | undefined 
 /** `["ELLIPSIS", "-AUTOCOLLECT"]`, as `--option` takes them, or `{ "ELLIPSIS": true }`. */
 function optionFlags(value: unknown, where: string): OptionFlags {
   const flags: OptionFlags = {};
-  const set = (name: string, on: boolean): void => {
-    const upper = name.toUpperCase();
-    if (!(OPTION_NAMES as readonly string[]).includes(upper)) throw new DoctestConfigError(`${where}: unknown doctest option "${name}" (known: ${OPTION_NAMES.join(", ")})`);
-    flags[upper as OptionName] = on;
-  };
+  const unknown = (name: string): DoctestConfigError => new DoctestConfigError(`${where}: ${unknownOption(name)}`);
   if (Array.isArray(value)) {
     for (const item of value) {
       if (typeof item !== "string") throw new DoctestConfigError(`${where} must list option names (strings)`);
-      set(item.replace(/^[+-]/, ""), !item.startsWith("-"));
+      const option = parseOptionSwitch(item);
+      if (option === undefined) throw unknown(item.replace(/^[+-]/, ""));
+      flags[option.name] = option.on;
     }
   } else if (isObject(value)) {
     for (const [name, on] of Object.entries(value)) {
       if (typeof on !== "boolean") throw new DoctestConfigError(`${where}.${name} must be true or false`);
-      set(name, on);
+      const option = optionName(name);
+      if (option === undefined) throw unknown(name);
+      flags[option] = on;
     }
   } else {
     throw new DoctestConfigError(`${where} must be a list of option names or an object of true/false`);

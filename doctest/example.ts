@@ -10,6 +10,9 @@ export type OptionName = (typeof OPTION_NAMES)[number];
 /** Options set (true) or unset (false) at some level; unmentioned ones inherit. */
 export type OptionFlags = Partial<Record<OptionName, boolean>>;
 
+/** Every option, on or off: what an example runs and is checked with. */
+export type Options = Readonly<Record<OptionName, boolean>>;
+
 /** One interactive example: source lines after a prompt, and the output expected. */
 export interface Example {
   /** The source, continuation lines joined, prompts removed. */

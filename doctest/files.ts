@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import type { DoctestConfig } from "./config.js";
 import { SOURCE_EXTENSIONS } from "./jsdoc-parser.js";
 
 const IGNORED_DIRECTORIES = new Set(["node_modules", ".git", "dist", "test-results"]);
@@ -42,6 +43,20 @@ export function findFiles(patterns: readonly string[], cwd = process.cwd(), excl
     if (files.length === before && !seen.has(path.resolve(cwd, pattern)) && !excludedAll(pattern, cwd, excluded)) unmatched.push(pattern);
   }
   return { files, unmatched };
+}
+
+/**
+ * The files named on the command line, or else the project's `include`
+ * (paths relative to its package.json, shown relative to here), or else
+ * this directory; the project's `exclude` applies to what directories and
+ * globs find.
+ */
+export function filesToCheck(positionals: readonly string[], config: DoctestConfig | undefined): { files: string[]; unmatched: string[] } {
+  const exclude = config?.exclude === undefined ? undefined : { base: config.directory, globs: config.exclude };
+  if (positionals.length > 0 || config?.include === undefined) return findFiles(positionals.length > 0 ? positionals : ["."], process.cwd(), exclude);
+  const found = findFiles(config.include, config.directory, exclude);
+  const here = (file: string): string => path.relative(process.cwd(), path.resolve(config.directory, file)) || ".";
+  return { files: found.files.map(here), unmatched: found.unmatched.map((name) => `${path.relative(process.cwd(), config.file)} "include": ${name}`) };
 }
 
 /** Globs of files not to check, relative to `base` (a directory named matches everything below it). */

@@ -9,4 +9,4 @@ export { findFiles } from "./files.js";
 export { doctestMain } from "./cli.js";
 export type { Example, Block, DocFile, OptionName, OptionFlags } from "./example.js";
 export { DocTestUsageError, OPTION_NAMES } from "./example.js";
-export type { ExampleResult, FileResult, Totals } from "./results.js";
+export type { ExampleResult, ExampleStatus, FileResult, Outcome, Subject, Totals } from "./results.js";

@@ -1,5 +1,35 @@
-import type { ExampleResult, FileResult, Totals } from "./results.js";
-import { totals } from "./results.js";
+import { totals, type ExampleResult, type ExampleStatus, type FileResult, type Totals } from "./results.js";
+
+/** An example, notebook cell or setup block that has finished, or is known not to run. */
+export interface ResultLine {
+  type: "result";
+  file: string;
+  /** The line of its prompt (of the opening fence for setup code) ... */
+  line?: number;
+  /** ... or, in a notebook, its cell. */
+  cell?: number;
+  setup?: boolean;
+  status: ExampleStatus;
+  source: string;
+  expected: string;
+  got?: string;
+  diff?: string;
+  reason?: string;
+  ms: number;
+}
+
+/** A file is done; `error` when it failed as a whole. */
+export interface FileLine {
+  type: "file";
+  file: string;
+  error?: string;
+  warnings: string[];
+}
+
+/** The last line. */
+export interface SummaryLine extends Totals {
+  type: "summary";
+}
 
 /**
  * `--reporter jsonl`: one JSON object per line on stdout, written as the run
@@ -37,17 +67,18 @@ export class JsonlReporter {
   /** A file is done: the results not written yet (not run, timed out), then the file's line. */
   file(file: FileResult): void {
     for (const result of file.results) this.result(result);
-    this.out.write(`${JSON.stringify({ type: "file", file: file.file, ...(file.error !== undefined ? { error: file.error } : {}), warnings: file.warnings })}\n`);
+    const line: FileLine = { type: "file", file: file.file, ...(file.error !== undefined ? { error: file.error } : {}), warnings: file.warnings };
+    this.out.write(`${JSON.stringify(line)}\n`);
   }
 }
 
 /** The last line of a jsonl run. */
 export function jsonlSummary(files: readonly FileResult[]): string {
-  const sum: Totals = totals(files);
-  return `${JSON.stringify({ type: "summary", ...sum })}\n`;
+  const line: SummaryLine = { type: "summary", ...totals(files) };
+  return `${JSON.stringify(line)}\n`;
 }
 
-function resultLine(result: ExampleResult): object {
+function resultLine(result: ExampleResult): ResultLine {
   const { file, line, cell, setup, status, source, want, got, diff, reason, ms } = result;
   return {
     type: "result",

@@ -1,25 +1,30 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { DocFile, Example } from "./example.js";
-import { totals, type ExampleResult, type FileResult } from "./results.js";
+import { crashedFile, timedOutFile, type Exit, type RunningFile } from "./dead-worker.js";
+import type { DocFile } from "./example.js";
+import { isFileResult, type ExampleResult, type FileResult } from "./results.js";
 import type { RunOptions } from "./runner.js";
+import { runStops } from "./schedule.js";
 
-// Workers run this very module (see the end): the CLI's own imports would cost each worker's start about 100 ms.
-const SELF = fileURLToPath(import.meta.url);
+// A module of its own: the CLI's imports would cost each worker's start about 100 ms.
+const WORKER_MAIN = fileURLToPath(new URL("./worker.js", import.meta.url));
 
 /** Sets the workers' V8 heap limit in MB (`--max-old-space-size`); unset, node's default. */
 export const HEAP_LIMIT_ENV = "GREENLET_TS_DOCTEST_HEAP_MB";
 
-/** The line a worker writes to stderr when an example calls process.exit(). */
-const EXIT_LINE = /^greenlet-ts doctest worker: (process\.exit\(.*\))$/m;
+/** What the pool sends a worker: a file to check. */
+export type ToWorker = { doc: DocFile; run: RunOptions };
 
-type ToWorker = { doc: DocFile; run: RunOptions };
-type FromWorker =
+/** What a worker tells the pool, as its file goes. */
+export type FromWorker =
+  /** An example or setup block starts (line 0: the setup module and a source file's exports). */
   | { kind: "started"; line: number }
+  /** What the running one prints, as it prints it. */
   | { kind: "output"; text: string }
+  /** It has finished (a passing setup block too). */
   | { kind: "finished"; result: ExampleResult }
   | { kind: "done"; result: FileResult }
+  /** The runner itself threw: a bug, not an example's doing. */
   | { kind: "failed"; error: string };
 
 export interface PoolHooks {
@@ -49,22 +54,22 @@ export async function runInWorkers(docs: readonly DocFile[], run: RunOptions, jo
   let next = 0;
   let stopped = false;
   const lane = async (): Promise<void> => {
-    let worker: Worker | undefined;
+    let worker: WorkerProcess | undefined;
     while (!stopped && next < docs.length) {
       const index = next++;
       const doc = docs[index]!;
       hooks.onStart?.(doc);
-      worker ??= new Worker(execArgv);
+      worker ??= new WorkerProcess(execArgv);
       let result = await worker.check(doc, run, hooks.onResult);
       if (worker.diedBeforeFile) {
         // Killed by something an earlier file left running (a timer calling process.exit): not this file's doing.
-        worker = new Worker(execArgv);
+        worker = new WorkerProcess(execArgv);
         result = await worker.check(doc, run, hooks.onResult);
       }
       if (!worker.alive) worker = undefined;
       results[index] = result;
       hooks.onFile?.(result);
-      if (run.failFast && totals([result]).failed > 0) stopped = true;
+      if (runStops(run.failFast, [result])) stopped = true;
     }
     worker?.close();
   };
@@ -79,31 +84,20 @@ function workerExecArgv(): string[] {
   return ["--expose-gc", `--max-old-space-size=${heap}`];
 }
 
-/** Where a worker is in its file, from what it has said. */
-interface Progress {
-  /** The example or setup block started last. */
-  line?: number;
-  running: boolean;
-  /** What the running one has printed so far. */
-  output: string;
-  /** What has finished (passing setup blocks left out, as runFile does). */
-  finished: ExampleResult[];
-}
-
-/** The parent's side of one worker process. */
-class Worker {
+/** A worker: a child process (worker.ts) that checks the files this side sends it, one at a time. */
+class WorkerProcess {
   readonly #child: ChildProcess;
   /** Its stderr since the current file was handed over (the tail, to explain a crash). */
   #stderr = "";
   readonly #stderrClosed: Promise<void>;
-  #exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  #exited: Exit | undefined;
   /** Has it ever sent a message (it is up, so a silence can be timed)? */
   #heard = false;
   /** It was up when it got the current file, and died before saying anything about it. */
   diedBeforeFile = false;
 
   constructor(execArgv: string[]) {
-    this.#child = fork(SELF, [], { execArgv, stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    this.#child = fork(WORKER_MAIN, [], { execArgv, stdio: ["ignore", "ignore", "pipe", "ipc"] });
     this.#child.stderr!.setEncoding("utf8").on("data", (chunk: string) => {
       this.#stderr = (this.#stderr + chunk).slice(-65536);
     });
@@ -122,9 +116,10 @@ class Worker {
     this.#child.kill("SIGKILL");
   }
 
+  /** Has the worker check one file; resolves with its result, rebuilt here if the worker died or was killed. */
   check(doc: DocFile, run: RunOptions, onResult?: (result: ExampleResult) => void): Promise<FileResult> {
     const child = this.#child;
-    const progress: Progress = { running: false, output: "", finished: [] };
+    const file: RunningFile = { doc, running: false, output: "", finished: [] };
     const timeout = run.timeoutMs ?? 0;
     const warm = this.#heard;
     let heardOfFile = false;
@@ -138,7 +133,7 @@ class Worker {
       clearTimeout(timer);
       if (timeout <= 0) return;
       timer = setTimeout(() => {
-        killed = progress.running ? "timeout" : "silence";
+        killed = file.running ? "timeout" : "silence";
         child.kill("SIGKILL");
       }, timeout);
     };
@@ -152,34 +147,16 @@ class Worker {
       };
       const onMessage = (message: FromWorker): void => {
         this.#heard = heardOfFile = true;
-        switch (message.kind) {
-          case "started":
-            Object.assign(progress, { line: message.line, running: true, output: "" });
-            arm();
-            break;
-          case "output":
-            progress.output += message.text;
-            break;
-          case "finished":
-            progress.running = false;
-            if (!(message.result.setup && message.result.status === "passed")) progress.finished.push(message.result);
-            onResult?.(message.result);
-            arm();
-            break;
-          case "done":
-            settle(message.result);
-            break;
-          case "failed":
-            settle({ file: doc.file, results: progress.finished, warnings: doc.warnings, error: `the runner failed:\n${message.error}` });
-            break;
-        }
+        const result = follow(file, message, onResult);
+        if (result !== undefined) settle(result);
+        else if (message.kind !== "output") arm();
       };
       const onExit = (): void => {
         clearTimeout(timer);
         // The last lines of stderr may still be on their way; a grandchild holding the pipe open is not waited for.
         void Promise.race([this.#stderrClosed, new Promise((resolve) => setTimeout(resolve, 1000))]).then(() => {
           this.diedBeforeFile = warm && !heardOfFile;
-          settle(killed === "timeout" ? timedOut(doc, progress, timeout) : crashed(doc, progress, this.#exited!, this.#stderr, killed === "silence" ? timeout : undefined));
+          settle(killed === "timeout" ? timedOutFile(file, timeout) : crashedFile(file, this.#exited!, this.#stderr, killed === "silence" ? timeout : undefined));
         });
       };
       child.on("message", onMessage);
@@ -200,105 +177,23 @@ class Worker {
   }
 }
 
-/** The examples of a file that have no result yet, as not run. */
-function notRun(doc: DocFile, progress: Progress, reason: string): ExampleResult[] {
-  const done = new Set(progress.finished.map((result) => result.line));
-  if (progress.line !== undefined) done.add(progress.line);
-  const rest: ExampleResult[] = [];
-  for (const block of doc.blocks) {
-    for (const example of block.examples) {
-      if (!done.has(example.line)) rest.push(resultOf(doc, example, { status: "not-run", reason }));
-    }
+/** Takes in what the worker said of its file; returns the file's result when it is done. */
+function follow(file: RunningFile, message: FromWorker, onResult?: (result: ExampleResult) => void): FileResult | undefined {
+  switch (message.kind) {
+    case "started":
+      Object.assign(file, { line: message.line, running: true, output: "" });
+      return undefined;
+    case "output":
+      file.output += message.text;
+      return undefined;
+    case "finished":
+      file.running = false;
+      if (isFileResult(message.result)) file.finished.push(message.result);
+      onResult?.(message.result);
+      return undefined;
+    case "done":
+      return message.result;
+    case "failed":
+      return { file: file.doc.file, results: file.finished, warnings: file.doc.warnings, error: `the runner failed:\n${message.error}` };
   }
-  return rest;
 }
-
-function resultOf(doc: DocFile, example: Example, outcome: Pick<ExampleResult, "status"> & Partial<ExampleResult>): ExampleResult {
-  return { file: doc.file, line: example.line, source: example.source, want: example.want, example, ms: 0, ...outcome };
-}
-
-/** "the example at line N", or "the setup code at line N" for a setup block. */
-function what(doc: DocFile, line: number): string {
-  if (line === 0) return "the setup module or the file's exports";
-  return doc.blocks.some((block) => block.kind === "setup" && block.line === line) ? `the setup code at line ${line}` : `the example at line ${line}`;
-}
-
-/** A file whose running example overran the timeout: that example failed, the rest is not run. */
-function timedOut(doc: DocFile, progress: Progress, timeout: number): FileResult {
-  const line = progress.line!;
-  const reason = `timed out after ${timeout} ms`;
-  const example = doc.blocks.flatMap((block) => block.examples).find((e) => e.line === line);
-  const block = doc.blocks.find((b) => b.kind === "setup" && b.line === line);
-  const failed: ExampleResult =
-    example !== undefined
-      ? resultOf(doc, example, { status: "failed", reason, got: progress.output, ms: timeout })
-      : { file: doc.file, line, source: block?.code ?? "", want: "", setup: true, status: "failed", reason, got: progress.output, ms: timeout };
-  return { file: doc.file, results: [...progress.finished, failed, ...notRun(doc, progress, `not run: ${what(doc, line)} timed out`)], warnings: doc.warnings };
-}
-
-/** A file whose worker died: what finished, why it died, the rest not run. */
-function crashed(doc: DocFile, progress: Progress, exited: { code: number | null; signal: NodeJS.Signals | null }, stderr: string, silentFor?: number): FileResult {
-  const how = exited.signal !== null ? `signal ${exited.signal}` : `exit code ${exited.code}`;
-  const at =
-    progress.line === undefined
-      ? "before the first example ran"
-      : progress.running
-        ? `during ${what(doc, progress.line)}`
-        : `after ${what(doc, progress.line)} had finished`;
-  const exit = EXIT_LINE.exec(stderr)?.[1];
-  let cause: string;
-  let detail = "";
-  if (silentFor !== undefined) cause = `it stopped responding ${at} (something left running?) and was killed after ${silentFor} ms`;
-  else if (exit !== undefined) cause = progress.running ? `${what(doc, progress.line!)} called ${exit}` : `${exit} was called ${at}`;
-  else if (/heap out of memory|Reached heap limit/.test(stderr)) cause = `it ran out of memory (JavaScript heap out of memory) ${at}`;
-  else if (exited.signal === "SIGKILL") cause = `it was killed by SIGKILL ${at} (the system's out-of-memory killer does that)`;
-  else {
-    cause = `it crashed ${at}`;
-    detail = stderr.trim().split("\n").slice(-5).join("\n");
-  }
-  return {
-    file: doc.file,
-    results: [...progress.finished, ...notRun(doc, progress, `not run: the worker died ${at}`)],
-    warnings: doc.warnings,
-    error: `the worker process running this file ended (${how}): ${cause}${detail ? `\n${detail}` : ""}`,
-  };
-}
-
-/**
- * The worker's side (this module run by the pool, or `greenlet-ts doctest
- * --worker`): checks the files its
- * parent sends, one at a time, telling it when each example starts, what it
- * prints and when it ends, so that a crash or a timeout is pinned on the
- * example that caused it. Never resolves: the worker ends when its parent
- * disconnects (or dies).
- */
-export async function serveFiles(): Promise<number> {
-  const { runFile } = await import("./runner.js");
-  const exit = process.exit.bind(process);
-  // An example's process.exit() ends the worker as it would any program; the parent is told why.
-  process.exit = ((code?: number | string | null) => {
-    writeSync(2, `\ngreenlet-ts doctest worker: process.exit(${code ?? ""})\n`);
-    return exit(code);
-  }) as typeof process.exit;
-  const send = (message: FromWorker): void => {
-    if (process.connected) process.send!(message);
-  };
-  // Timers or handles that examples left would keep a worker alive that nobody waits for.
-  process.on("disconnect", () => exit(0));
-  process.on("message", async ({ doc, run }: ToWorker) => {
-    try {
-      const result = await runFile(doc, run, {
-        started: (line) => send({ kind: "started", line }),
-        output: (text) => send({ kind: "output", text }),
-        finished: (result) => send({ kind: "finished", result }),
-      });
-      send({ kind: "done", result });
-    } catch (error) {
-      send({ kind: "failed", error: String((error as Error)?.stack ?? error) });
-    }
-  });
-  return new Promise(() => undefined);
-}
-
-// Forked by the pool: serve files until the parent goes away.
-if (process.argv[1] === SELF && process.send !== undefined) void serveFiles();

@@ -1,12 +1,11 @@
-import type { FileResult, ExampleResult } from "./results.js";
-import { totals } from "./results.js";
 import { jsonlSummary } from "./jsonl-reporter.js";
+import { resultRecord, totals, type ExampleResult, type FileResult, type Subject } from "./results.js";
 
 export type ReporterName = "pretty" | "dot" | "json" | "tap" | "jsonl";
 export const REPORTERS: readonly ReporterName[] = ["pretty", "dot", "json", "tap", "jsonl"];
 
 /** Where a result is: FILE:LINE of a prompt, or NOTEBOOK:cell N. */
-export function location(result: Pick<ExampleResult, "file" | "line" | "cell">): string {
+export function location(result: Pick<Subject, "file" | "line" | "cell">): string {
   return result.cell !== undefined ? `${result.file}:cell ${result.cell}` : `${result.file}:${result.line}`;
 }
 
@@ -20,7 +19,7 @@ export function summaryLine(files: readonly FileResult[]): string {
 export function report(files: readonly FileResult[], reporter: ReporterName): string {
   switch (reporter) {
     case "json":
-      return `${JSON.stringify({ files: files.map(stripExamples), totals: totals(files) }, null, 2)}\n`;
+      return `${JSON.stringify({ files: files.map((file) => ({ ...file, results: file.results.map(resultRecord) })), totals: totals(files) }, null, 2)}\n`;
     case "tap":
       return tap(files);
     case "jsonl":
@@ -33,8 +32,10 @@ export function report(files: readonly FileResult[], reporter: ReporterName): st
   }
 }
 
+const DOTS: Record<ExampleResult["status"], string> = { passed: ".", failed: "F", skipped: "s", "not-run": "s" };
+
 function dot(result: ExampleResult): string {
-  return result.status === "passed" ? "." : result.status === "failed" ? "F" : "s";
+  return DOTS[result.status];
 }
 
 /** Each failure: FILE:LINE of the prompt, the example, and the diff (or the reason). */
@@ -60,23 +61,23 @@ function failures(files: readonly FileResult[]): string {
 }
 
 function tap(files: readonly FileResult[]): string {
-  // A file that failed as a whole (its worker died) keeps the results it had before.
-  const all = files.flatMap((file) => (file.error !== undefined ? [...file.results, { file: file.file, line: 0, status: "failed", reason: file.error } as ExampleResult] : file.results));
+  // A file that failed as a whole (its worker died) is one more failure, after the results it had.
+  const all = files.flatMap((file) => [...file.results.map((result) => ({ name: location(result), result })), ...(file.error !== undefined ? [{ name: `${file.file}:0`, error: file.error }] : [])]);
   let text = `TAP version 13\n1..${all.length}\n`;
-  all.forEach((result, i) => {
-    const name = location(result);
-    if (result.status === "passed") text += `ok ${i + 1} - ${name}\n`;
-    else if (result.status === "failed") {
-      text += `not ok ${i + 1} - ${name}\n  ---\n  message: ${JSON.stringify(result.reason ?? "output differs")}\n`;
-      if (result.diff !== undefined) text += `  diff: |\n${result.diff.split("\n").map((line) => `    ${line}`).join("\n")}\n`;
-      text += "  ...\n";
-    } else text += `ok ${i + 1} - ${name} # SKIP ${result.status === "not-run" ? result.reason ?? "not run" : "skipped"}\n`;
+  all.forEach((entry, i) => {
+    const n = i + 1;
+    if ("error" in entry) text += tapFailure(n, entry.name, entry.error);
+    else if (entry.result.status === "passed") text += `ok ${n} - ${entry.name}\n`;
+    else if (entry.result.status === "failed") text += tapFailure(n, entry.name, entry.result.reason ?? "output differs", entry.result.diff);
+    else text += `ok ${n} - ${entry.name} # SKIP ${entry.result.status === "not-run" ? entry.result.reason : "skipped"}\n`;
   });
   return text;
 }
 
-function stripExamples(file: FileResult): FileResult {
-  return { ...file, results: file.results.map(({ example, ...rest }) => rest) };
+function tapFailure(n: number, name: string, message: string, diff?: string): string {
+  let text = `not ok ${n} - ${name}\n  ---\n  message: ${JSON.stringify(message)}\n`;
+  if (diff !== undefined) text += `  diff: |\n${diff.split("\n").map((line) => `    ${line}`).join("\n")}\n`;
+  return `${text}  ...\n`;
 }
 
 /** JUnit XML, one test case per example named FILE:LINE, one suite per file. */

@@ -1,9 +1,10 @@
 import path from "node:path";
 import { Session, type CellOutcome, type EngineEvent } from "../runtime/engine/index.js";
 import { outputDiff, outputMatches } from "./checker.js";
-import type { Block, DocFile, Example, OptionFlags } from "./example.js";
+import type { Block, DocFile, Example, OptionFlags, Options } from "./example.js";
 import { mergeOptions } from "./options.js";
-import type { ExampleResult, FileResult } from "./results.js";
+import { differs, exampleSubject, isFileResult, passed, resultOf, skipped, threw, timedOut, type ExampleResult, type FileResult } from "./results.js";
+import { FileSchedule, whatRanAt } from "./schedule.js";
 import { Watchdog } from "./watchdog.js";
 
 export interface RunOptions {
@@ -34,7 +35,7 @@ export class ExampleRunner {
   /** `onOutput` gets what the running example prints, as it prints it. */
   constructor(
     readonly doc: DocFile,
-    private readonly run: RunOptions = {},
+    readonly run: RunOptions = {},
     onOutput?: (text: string) => void,
   ) {
     this.session = new Session({
@@ -52,18 +53,15 @@ export class ExampleRunner {
     });
   }
 
-  /** Runs a setup block: one failure if it throws, nothing otherwise. */
+  /** Runs a setup block: it passes, or fails if it throws or times out. */
   async runSetup(block: Block): Promise<ExampleResult> {
-    const started = performance.now();
-    const timeout = timeoutOf(this.run);
-    const timer = timeout === undefined ? undefined : this.#watchdog.arm(timeout);
-    const outcome = await this.#execute(block.code ?? "", block.codeLine ?? block.line + 1);
-    if (timer !== undefined) this.#watchdog.disarm(timer);
-    const base = { file: this.doc.file, line: block.line, source: block.code ?? "", want: "", setup: true, ms: performance.now() - started };
+    const subject = { file: this.doc.file, line: block.line, source: block.code ?? "", want: "", setup: true };
+    const { outcome, ms } = await this.#timed(block.code ?? "", block.codeLine ?? block.line + 1);
     this.#events.delete(outcome.cell);
-    if (outcome.status === "ok") return { ...base, status: "passed" };
-    if (outcome.status === "interrupted" && timeout !== undefined) return { ...base, status: "failed", reason: `timed out after ${timeout} ms` };
-    return { ...base, status: "failed", reason: `the setup code failed:\n${outcome.error.uncaught}`, got: outcome.error.uncaught };
+    if (outcome.status === "ok") return resultOf(subject, passed(), ms);
+    const timeout = timeoutOf(this.run);
+    if (outcome.status === "interrupted" && timeout !== undefined) return resultOf(subject, timedOut(timeout, undefined), ms);
+    return resultOf(subject, threw(outcome.error.uncaught, `the setup code failed:\n${outcome.error.uncaught}`), ms);
   }
 
   /**
@@ -78,40 +76,44 @@ export class ExampleRunner {
       const outcome = await this.session.bindExports(path.resolve(module), { filename: "[doctest setup]" });
       this.#events.delete(outcome.cell);
       if (outcome.status !== "ok") {
-        const what = module === this.doc.module ? `the exports of ${module}` : `the setup module ${module}`;
-        return { file: module, line: 1, source: `import * from "${module}"`, want: "", setup: true, status: "failed", reason: `${what} could not be loaded:\n${outcome.error.uncaught}`, got: outcome.error.uncaught, ms: performance.now() - started };
+        const subject = { file: module, line: 1, source: `import * from "${module}"`, want: "", setup: true };
+        return resultOf(subject, threw(outcome.error.uncaught, `${moduleRole(this.doc, module)} could not be loaded:\n${outcome.error.uncaught}`), performance.now() - started);
       }
     }
     return undefined;
   }
 
-  /** Runs one example and checks its output (a code example: that it does not throw). */
+  /** The options an example runs with: the run's, then its file's, block's and own. */
+  optionsOf(example: Example, block: Block): Options {
+    return mergeOptions(this.run.options ?? {}, this.doc.options, block.options, example.options);
+  }
+
+  /** Runs one example and checks its output (a code example: that it does not throw). Whether it runs at all is not its to decide. */
   async runExample(example: Example, block: Block): Promise<ExampleResult> {
-    const options = mergeOptions(this.run.options ?? {}, this.doc.options, block.options, example.options);
-    const base = { file: this.doc.file, line: example.line, source: example.source, want: example.want, example, ms: 0 };
-    if (options.SKIP || block.skip || this.doc.skip) return { ...base, status: "skipped" };
+    const options = this.optionsOf(example, block);
     this.session.autoCollect = options.AUTOCOLLECT && (this.run.autoCollect ?? true);
-    const started = performance.now();
-    const timeout = timeoutOf(this.run);
-    const timer = timeout === undefined ? undefined : this.#watchdog.arm(timeout);
-    const outcome = await this.#execute(example.source, example.line);
-    if (timer !== undefined) this.#watchdog.disarm(timer);
-    const ms = performance.now() - started;
+    const { outcome, ms } = await this.#timed(example.source, example.line);
     const got = this.#output(outcome);
-    if (outcome.status === "interrupted" && timeout !== undefined) {
-      return { ...base, ms, status: "failed", got, reason: `timed out after ${timeout} ms` };
-    }
-    if (example.runOnly) {
-      if (outcome.status === "ok") return { ...base, ms, status: "passed" };
-      return { ...base, ms, status: "failed", got, reason: `the example threw:\n${outcome.error.uncaught}` };
-    }
-    if (outputMatches(example.want, got, options)) return { ...base, ms, status: "passed" };
-    return { ...base, ms, status: "failed", got, diff: outputDiff(example.want, got, options) };
+    const subject = exampleSubject(this.doc.file, example);
+    const timeout = timeoutOf(this.run);
+    if (outcome.status === "interrupted" && timeout !== undefined) return resultOf(subject, timedOut(timeout, got), ms);
+    if (example.runOnly) return resultOf(subject, outcome.status === "ok" ? passed() : threw(got, `the example threw:\n${outcome.error.uncaught}`), ms);
+    return resultOf(subject, outputMatches(example.want, got, options) ? passed() : differs(got, outputDiff(example.want, got, options)), ms);
   }
 
   close(): void {
     this.session.close();
     this.#watchdog.close();
+  }
+
+  /** Runs code under the watchdog, if the run has a timeout. */
+  async #timed(code: string, firstLine: number): Promise<{ outcome: CellOutcome; ms: number }> {
+    const started = performance.now();
+    const timeout = timeoutOf(this.run);
+    const timer = timeout === undefined ? undefined : this.#watchdog.arm(timeout);
+    const outcome = await this.#execute(code, firstLine);
+    if (timer !== undefined) this.#watchdog.disarm(timer);
+    return { outcome, ms: performance.now() - started };
   }
 
   #execute(code: string, firstLine: number): Promise<CellOutcome> {
@@ -137,6 +139,11 @@ export class ExampleRunner {
   }
 }
 
+/** "the exports of src/x.ts" (a source file's own) or "the setup module test/setup.ts". */
+function moduleRole(doc: DocFile, module: string): string {
+  return module === doc.module ? `the exports of ${module}` : `the setup module ${module}`;
+}
+
 /** A timeout of 0 (or none) means none: nothing interrupts the examples. */
 function timeoutOf(run: RunOptions): number | undefined {
   return run.timeoutMs !== undefined && run.timeoutMs > 0 ? run.timeoutMs : undefined;
@@ -153,55 +160,46 @@ export interface RunObserver {
   finished?(result: ExampleResult): void;
 }
 
-/** Runs every block of a file in order; a timeout stops the file, --fail-fast stops at a failure. */
+/**
+ * Runs every block of a file in order, in one session; what runs, what is
+ * skipped and what is not run after a stop is the schedule's to say.
+ */
 export async function runFile(doc: DocFile, run: RunOptions = {}, observer: RunObserver = {}): Promise<FileResult> {
   const results: ExampleResult[] = [];
   const result: FileResult = { file: doc.file, results, warnings: doc.warnings };
-  const notRun = (example: Example, reason: string): ExampleResult => ({
-    file: doc.file, line: example.line, source: example.source, want: example.want, example, status: "not-run", reason, ms: 0,
-  });
   if (doc.skip) {
-    for (const block of doc.blocks) for (const example of block.examples) results.push({ ...notRun(example, "skip-file"), status: "skipped" });
+    // No session for a file that runs nothing.
+    for (const block of doc.blocks) for (const example of block.examples) results.push(resultOf(exampleSubject(doc.file, example), skipped("skip-file")));
     return result;
   }
   const runner = new ExampleRunner(doc, run, observer.output);
-  let stopped: string | undefined;
+  const schedule = new FileSchedule(run.failFast);
+  // Each thing that runs is announced, then its result told, as it happens.
+  const runOne = async (line: number, what: string, running: () => Promise<ExampleResult>): Promise<void> => {
+    observer.started?.(line);
+    const done = await running();
+    observer.finished?.(done);
+    if (isFileResult(done)) results.push(done);
+    schedule.ran(done, what);
+  };
   try {
-    if (run.setup !== undefined || doc.module !== undefined) {
-      observer.started?.(0);
-      const failed = await runner.prepare();
-      if (failed !== undefined) {
-        observer.finished?.(failed);
-        results.push(failed);
-        stopped = `not run: ${failed.reason!.split("\n")[0]!.replace(/:$/, "")}`;
-      } else {
-        observer.finished?.({ file: doc.file, line: 0, source: "", want: "", setup: true, status: "passed", ms: 0 });
-      }
-    }
+    await prepareFile(runner, observer, schedule, results);
     for (const block of doc.blocks) {
       if (block.kind === "setup") {
-        if (stopped !== undefined || block.skip) continue;
-        observer.started?.(block.line);
-        const setup = await runner.runSetup(block);
-        observer.finished?.(setup);
-        if (setup.status === "failed") {
-          results.push(setup);
-          if (setup.reason?.startsWith("timed out")) stopped = `not run: the setup code at line ${block.line} timed out`;
-          else if (run.failFast) stopped = "an earlier failure stopped the run (--fail-fast)";
-        }
+        // Setup code that does not run has nothing to report.
+        if (schedule.next(block.skip) === undefined) await runOne(block.line, whatRanAt(doc, block.line), () => runner.runSetup(block));
         continue;
       }
       for (const example of block.examples) {
-        if (stopped !== undefined) {
-          results.push(notRun(example, stopped));
+        const decided = schedule.next(runner.optionsOf(example, block).SKIP || block.skip);
+        if (decided === undefined) {
+          await runOne(example.line, whatRanAt(doc, example.line), () => runner.runExample(example, block));
           continue;
         }
-        observer.started?.(example.line);
-        const outcome = await runner.runExample(example, block);
-        observer.finished?.(outcome);
-        results.push(outcome);
-        if (outcome.reason?.startsWith("timed out")) stopped = `not run: the example at line ${example.line} timed out`;
-        else if (outcome.status === "failed" && run.failFast) stopped = "an earlier failure stopped the run (--fail-fast)";
+        const notRunning = resultOf(exampleSubject(doc.file, example), decided);
+        // A skipped example is told as it comes; those not run after a stop are told with the file.
+        if (decided.kind === "skipped") observer.finished?.(notRunning);
+        results.push(notRunning);
       }
     }
   } finally {
@@ -209,4 +207,18 @@ export async function runFile(doc: DocFile, run: RunOptions = {}, observer: RunO
     runner.close();
   }
   return result;
+}
+
+/** The setup module and a source file's own exports; if they cannot be loaded, nothing of the file runs. */
+async function prepareFile(runner: ExampleRunner, observer: RunObserver, schedule: FileSchedule, results: ExampleResult[]): Promise<void> {
+  if (runner.run.setup === undefined && runner.doc.module === undefined) return;
+  observer.started?.(0);
+  const failed = await runner.prepare();
+  if (failed === undefined) {
+    observer.finished?.(resultOf({ file: runner.doc.file, line: 0, source: "", want: "", setup: true }, passed()));
+    return;
+  }
+  observer.finished?.(failed);
+  results.push(failed);
+  schedule.stop(`${moduleRole(runner.doc, failed.file)} could not be loaded`);
 }

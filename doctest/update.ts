@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
-import { removeStaleTemporaries, writeAtomically } from "./atomic-write.js";
+import { removeUpdateLeftovers, writeAtomically } from "./atomic-write.js";
 import { normalize, updatedOutput } from "./checker.js";
 import { DocTestUsageError, type DocFile, type Example } from "./example.js";
 import { parseDocument } from "./documents.js";
 import type { ExampleResult, FileResult } from "./results.js";
+
+/** A result --update can write: an example whose output differs from the expected one. */
+type Differs = Extract<ExampleResult, { kind: "failed" }> & { example: Example };
 
 /**
  * Rewrites the expected output of the failed examples of a file in place
@@ -19,8 +22,9 @@ import type { ExampleResult, FileResult } from "./results.js";
  * many examples were updated.
  */
 export function updateFile(doc: DocFile, result: FileResult, warn: (message: string) => void = (message) => process.stderr.write(`warning: ${message}\n`)): number {
-  removeStaleTemporaries(doc.file);
-  let failed = result.results.filter((r) => r.status === "failed" && r.example !== undefined && r.got !== undefined && !r.reason?.startsWith("timed out"));
+  removeUpdateLeftovers(doc.file);
+  // Only an output that differs is written: what timed out, threw or crashed has no output to expect.
+  let failed = result.results.filter((r): r is Differs => r.kind === "failed" && r.example !== undefined);
   if (failed.length === 0) return 0;
   const original = readFileSync(doc.file, "utf8");
   if (!sameExamples(original, doc)) {
@@ -43,13 +47,13 @@ export function updateFile(doc: DocFile, result: FileResult, warn: (message: str
 }
 
 /** The text with the failed examples' expected output replaced by what they printed. */
-function applyEdits(doc: DocFile, lines: readonly string[], failed: readonly ExampleResult[]): string {
+function applyEdits(doc: DocFile, lines: readonly string[], failed: readonly Differs[]): string {
   // Bottom up, so that earlier line numbers stay valid.
   const edits = failed
     .map((r) => {
-      const example = r.example!;
+      const example = r.example;
       const block = doc.blocks[example.block]!;
-      const got = updatedOutput(example.want, r.got!);
+      const got = updatedOutput(example.want, r.got);
       const newLines = got === "" ? [] : got.split("\n").map((line) => (line === "" ? block.prefix.trimEnd() : block.prefix + line));
       const sourceLines = example.source.split("\n").length;
       const start = example.wantLines.length > 0 ? example.wantLines[0]! - 1 : example.line - 1 + sourceLines;
@@ -72,15 +76,15 @@ function sameExamples(text: string, doc: DocFile): boolean {
  * The updated examples that would not read back: the new text must have the
  * same blocks and examples, and each updated example must now expect what it printed.
  */
-function unreadableEdits(doc: DocFile, text: string, updated: readonly ExampleResult[]): ExampleResult[] {
+function unreadableEdits(doc: DocFile, text: string, updated: readonly Differs[]): Differs[] {
   const now = parseOrUndefined(text, doc.file);
   const shape = (d: DocFile): string => JSON.stringify(d.blocks.map((b) => [b.kind, b.code, b.examples.map((e) => e.source)]));
   if (now === undefined || shape(now) !== shape(doc)) return [...updated];
   return updated.filter((r) => {
-    const example = r.example!;
+    const example = r.example;
     const index = doc.blocks[example.block]!.examples.findIndex((e: Example) => e.line === example.line);
     const reread = now.blocks[example.block]?.examples[index];
-    return reread === undefined || normalize(reread.want, { IGNORE_EXCEPTION_DETAIL: false }) !== updatedOutput(example.want, r.got!);
+    return reread === undefined || normalize(reread.want, { IGNORE_EXCEPTION_DETAIL: false }) !== updatedOutput(example.want, r.got);
   });
 }
 

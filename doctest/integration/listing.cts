@@ -1,18 +1,8 @@
 import { spawnSync } from "node:child_process";
+import type { ListedExample } from "../list.js";
 import { CLI_MAIN, commandArgs, type DoctestOptions } from "./options.cjs";
 
-/** One example as `greenlet-ts doctest --list` prints it. */
-export interface ListedExample {
-  file: string;
-  /** The line of its prompt (Markdown, source files) ... */
-  line?: number;
-  /** ... or, in a notebook, its cell. */
-  cell?: number;
-  source: string;
-  expected: string;
-  /** The file's, block's and example's own options, merged. */
-  options: Record<string, boolean | undefined>;
-}
+export type { ListedExample } from "../list.js";
 
 export type Listing = { examples: ListedExample[] } | { error: string };
 

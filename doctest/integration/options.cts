@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { OptionFlags } from "../example.js";
 
 /**
  * What greenlet-ts/jest, /vitest and /node-test accept: the options of
@@ -16,7 +17,7 @@ export interface DoctestOptions {
   /** `--timeout MS`: fails an example that runs longer (the command's default: 60000; 0: none). */
   timeoutMs?: number;
   /** `--option`: options for every example, e.g. `{ ELLIPSIS: true, AUTOCOLLECT: false }`. */
-  options?: Partial<Record<"ELLIPSIS" | "NORMALIZE_WHITESPACE" | "IGNORE_EXCEPTION_DETAIL" | "SKIP" | "AUTOCOLLECT", boolean>>;
+  options?: OptionFlags;
   /** `false`: `--no-autocollect`. */
   autoCollect?: boolean;
   /** `--jobs N`: files checked in N worker processes. */

@@ -1,34 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+// The lines of `greenlet-ts doctest --reporter jsonl`, typed where they are written (a type import: nothing of ESM is loaded).
+import type { FileLine, ResultLine, SummaryLine } from "../jsonl-reporter.js";
 import { locationOf, type ListedExample } from "./listing.cjs";
 import { CLI_MAIN, idleLimit, runArgs, type DoctestOptions } from "./options.cjs";
-
-/** A line of `greenlet-ts doctest --reporter jsonl` (see doctest/jsonl-reporter.ts). */
-export interface ResultLine {
-  type: "result";
-  file: string;
-  line?: number;
-  cell?: number;
-  setup?: boolean;
-  status: "passed" | "failed" | "skipped" | "not-run";
-  source: string;
-  expected: string;
-  got?: string;
-  diff?: string;
-  reason?: string;
-  ms: number;
-}
-interface FileLine {
-  type: "file";
-  file: string;
-  error?: string;
-  warnings: string[];
-}
-interface SummaryLine {
-  type: "summary";
-  passed: number;
-  failed: number;
-  skipped: number;
-}
 
 /**
  * What became of an example: its result line, or why there is none; `notes`:

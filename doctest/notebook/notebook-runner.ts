@@ -5,8 +5,9 @@ import { KernelClient, type Execution } from "../../kernel/client/kernel-client.
 import { launchKernel, type LaunchedKernel } from "../../kernel/client/launch.js";
 import { outputDiff, outputMatches } from "../checker.js";
 import { mergeOptions } from "../options.js";
-import type { ExampleResult, FileResult } from "../results.js";
+import { crashed, differs, passed, resultOf, skipped, timedOut, type ExampleResult, type FileResult, type Subject } from "../results.js";
 import type { RunOptions } from "../runner.js";
+import { FileSchedule } from "../schedule.js";
 import type { Output } from "./nbformat.js";
 import type { CellExample, NotebookDoc } from "./notebook-parser.js";
 import { OutputCollector } from "./output-collector.js";
@@ -29,16 +30,10 @@ const INTERRUPT_GRACE_MS = 5000;
  * run; a kernel that dies fails the cell it was running.
  */
 export async function runNotebook(doc: NotebookDoc, run: RunOptions = {}, onResult?: (result: ExampleResult) => void): Promise<NotebookRun> {
-  const results: ExampleResult[] = [];
-  // Each cell's result is told as soon as it is known (a later cell may still amend it: see "died").
-  let told = 0;
-  const tell = (): void => {
-    for (; told < results.length; told++) onResult?.(results[told]!);
-  };
   const executed: NotebookRun["executed"] = new Map();
-  const result: FileResult = { file: doc.file, results, warnings: doc.warnings };
+  const result: FileResult = { file: doc.file, results: [], warnings: doc.warnings };
   if (doc.skip) {
-    for (const example of doc.examples) results.push({ ...base(doc, example), status: "skipped" });
+    for (const example of doc.examples) result.results.push(resultOf(cellSubject(doc, example), skipped()));
     return { result, executed };
   }
   // A data directory of its own: checking a notebook does not add to the user's kernel history.
@@ -50,52 +45,7 @@ export async function runNotebook(doc: NotebookDoc, run: RunOptions = {}, onResu
     client = new KernelClient(kernel.connection);
     const started = await Promise.race([client.ready().then(() => true), kernel.exited.then(() => false)]);
     if (!started) return { result: { ...result, error: `the kernel ended before it answered:\n${tail(kernel.stderr())}` }, executed };
-    const collector = new OutputCollector();
-    let stopped: string | undefined;
-    for (const example of doc.examples) {
-      tell();
-      const options = mergeOptions(run.options ?? {}, doc.options, example.options);
-      if (stopped !== undefined) {
-        results.push({ ...base(doc, example), status: "not-run", reason: stopped });
-        continue;
-      }
-      if (options.SKIP) {
-        results.push({ ...base(doc, example), status: "skipped" });
-        continue;
-      }
-      const begun = performance.now();
-      const outcome = await executeCell(client, kernel, example.source, run.timeoutMs);
-      const ms = performance.now() - begun;
-      if (outcome.kind === "died") {
-        const detail = `(${outcome.how})${outcome.log ? `:\n${outcome.log}` : ""}`;
-        const previous = [...results].reverse().find((r) => r.status === "passed" || r.status === "failed");
-        if (!outcome.started && previous !== undefined) {
-          // The kernel never began this cell: the one before ended it on its way out (a deferred process.exit()).
-          Object.assign(previous, { status: "failed", reason: `the kernel ended after this cell ${detail}` });
-          results.push({ ...base(doc, example), status: "not-run", reason: `not run: the kernel ended after cell ${previous.cell}` });
-          stopped = `not run: the kernel ended after cell ${previous.cell}`;
-        } else {
-          results.push({ ...base(doc, example), ms, status: "failed", reason: `the kernel died while running this cell ${detail}` });
-          stopped = `not run: the kernel died at cell ${example.cell}`;
-        }
-        continue;
-      }
-      const outputs = outcome.kind === "done" ? collector.outputsOf(outcome.execution.iopub) : [];
-      const executionCount = outcome.kind === "done" ? ((outcome.execution.reply.content as { execution_count?: number }).execution_count ?? null) : null;
-      executed.set(example.cell, { outputs, executionCount });
-      const got = transcript(outputs);
-      const checked = { ...base(doc, example), ms, got };
-      if (outcome.kind === "timed-out") {
-        results.push({ ...checked, status: "failed", reason: `timed out after ${run.timeoutMs} ms (interrupted)` });
-        stopped = `not run: cell ${example.cell} timed out`;
-      } else if (outputMatches(checked.want, got, options)) {
-        results.push({ ...checked, status: "passed" });
-      } else {
-        results.push({ ...checked, status: "failed", diff: outputDiff(checked.want, got, options) });
-        if (run.failFast) stopped = "an earlier failure stopped the run (--fail-fast)";
-      }
-    }
-    tell();
+    await checkCells(doc, run, { client, kernel }, { results: result.results, executed, onResult });
   } finally {
     if (client !== undefined && kernel !== undefined && kernel.process.exitCode === null) {
       await Promise.race([client.shutdown(), delay(2000)]);
@@ -106,6 +56,73 @@ export async function runNotebook(doc: NotebookDoc, run: RunOptions = {}, onResu
     rmSync(dataDir, { recursive: true, force: true });
   }
   return { result, executed };
+}
+
+interface Kernel {
+  client: KernelClient;
+  kernel: LaunchedKernel;
+}
+
+interface Checked {
+  results: ExampleResult[];
+  executed: NotebookRun["executed"];
+  onResult?: (result: ExampleResult) => void;
+}
+
+/** Executes the cells in order, the schedule saying which; each result is told as soon as it is known. */
+async function checkCells(doc: NotebookDoc, run: RunOptions, kernel: Kernel, { results, executed, onResult }: Checked): Promise<void> {
+  const schedule = new FileSchedule(run.failFast);
+  const collector = new OutputCollector();
+  // A later cell may still amend a result told (see kernelDied).
+  let told = 0;
+  const tell = (): void => {
+    for (; told < results.length; told++) onResult?.(results[told]!);
+  };
+  for (const example of doc.examples) {
+    tell();
+    const subject = cellSubject(doc, example);
+    const options = mergeOptions(run.options ?? {}, doc.options, example.options);
+    const decided = schedule.next(options.SKIP);
+    if (decided !== undefined) {
+      results.push(resultOf(subject, decided));
+      continue;
+    }
+    const begun = performance.now();
+    const outcome = await executeCell(kernel.client, kernel.kernel, example.source, run.timeoutMs);
+    const ms = performance.now() - begun;
+    if (outcome.kind === "died") {
+      kernelDied(outcome, example, subject, ms, results, schedule);
+      continue;
+    }
+    const outputs = outcome.kind === "done" ? collector.outputsOf(outcome.execution.iopub) : [];
+    const executionCount = outcome.kind === "done" ? ((outcome.execution.reply.content as { execution_count?: number }).execution_count ?? null) : null;
+    executed.set(example.cell, { outputs, executionCount });
+    const got = transcript(outputs);
+    const checked = outcome.kind === "timed-out" ? timedOut(run.timeoutMs!, got, true) : outputMatches(subject.want, got, options) ? passed(got) : differs(got, outputDiff(subject.want, got, options));
+    results.push(resultOf(subject, checked, ms));
+    schedule.ran(checked, `cell ${example.cell}`);
+  }
+  tell();
+}
+
+/**
+ * The kernel died: while running this cell, which fails; or, when it never
+ * began this cell, on its way out of the one before (a deferred
+ * process.exit()), which is then the one to fail. The rest is not run.
+ */
+function kernelDied(outcome: Extract<CellOutcome, { kind: "died" }>, example: CellExample, subject: Subject, ms: number, results: ExampleResult[], schedule: FileSchedule): void {
+  const detail = `(${outcome.how})${outcome.log ? `:\n${outcome.log}` : ""}`;
+  let previous = results.length - 1;
+  while (previous >= 0 && results[previous]!.status !== "passed" && results[previous]!.status !== "failed") previous--;
+  if (!outcome.started && previous >= 0) {
+    const before = results[previous]!;
+    results[previous] = resultOf(before, crashed(`the kernel ended after this cell ${detail}`, before), before.ms);
+    schedule.stop(`the kernel ended after cell ${before.cell}`);
+    results.push(resultOf(subject, schedule.next()!));
+  } else {
+    results.push(resultOf(subject, crashed(`the kernel died while running this cell ${detail}`), ms));
+    schedule.stop(`the kernel died at cell ${example.cell}`);
+  }
 }
 
 /** `started`: whether the kernel announced the cell (execute_input) before it died. */
@@ -131,8 +148,9 @@ async function executeCell(client: KernelClient, kernel: LaunchedKernel, code: s
   return after.kind === "done" ? { kind: "timed-out" } : after;
 }
 
-function base(doc: NotebookDoc, example: CellExample): ExampleResult {
-  return { file: doc.file, line: 0, cell: example.cell, source: example.source, want: transcript(example.want), status: "passed", ms: 0 };
+/** A cell as a result's subject: its expected output is the transcript of its stored outputs. */
+export function cellSubject(doc: NotebookDoc, example: CellExample): Subject {
+  return { file: doc.file, line: 0, cell: example.cell, source: example.source, want: transcript(example.want) };
 }
 
 function tail(text: string): string {

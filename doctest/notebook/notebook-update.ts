@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { removeStaleTemporaries, writeAtomically } from "../atomic-write.js";
+import { removeUpdateLeftovers, writeAtomically } from "../atomic-write.js";
 import { sortKeys, splitLines, type CodeCell, type MimeBundle, type Notebook, type Output } from "./nbformat.js";
 import type { NotebookDoc } from "./notebook-parser.js";
 import type { NotebookRun } from "./notebook-runner.js";
@@ -12,7 +12,7 @@ import type { NotebookRun } from "./notebook-runner.js";
  * second run leaves the file byte for byte. Returns how many cells changed.
  */
 export function updateNotebook(doc: NotebookDoc, run: NotebookRun): number {
-  const failed = new Set(run.result.results.filter((r) => r.status === "failed" && r.cell !== undefined && !r.reason).map((r) => r.cell!));
+  const failed = new Set(run.result.results.filter((r) => r.kind === "failed" && r.cell !== undefined).map((r) => r.cell!));
   const notebook = structuredClone(doc.notebook) as Notebook;
   let changed = 0;
   notebook.cells.forEach((cell, index) => {
@@ -26,7 +26,7 @@ export function updateNotebook(doc: NotebookDoc, run: NotebookRun): number {
   });
   if (changed === 0) return 0;
   const text = formatNotebook(notebook);
-  removeStaleTemporaries(doc.file);
+  removeUpdateLeftovers(doc.file);
   if (text !== readFileSync(doc.file, "utf8")) writeAtomically(doc.file, text);
   return changed;
 }

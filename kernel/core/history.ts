@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeSync } from "node:fs";
 import path from "node:path";
 import { replaceFile } from "../../shared/replace-file.js";
+import { removeStaleTemporaries } from "../../shared/temporary-files.js";
 import type { HistoryRequest } from "../protocol/messages.js";
 
 export interface HistoryEntry {
@@ -54,22 +55,9 @@ export class History {
       }
     }
     this.session = Math.max(0, ...this.#entries.map((e) => e.session)) + 1;
-    this.#removeStaleTemporaries();
-  }
-
-  /** Temporary files of kernels killed while writing (a minute old: not another kernel's write in progress). */
-  #removeStaleTemporaries(): void {
-    const dir = path.dirname(this.file);
-    const prefix = `${path.basename(this.file)}.`;
-    try {
-      for (const name of readdirSync(dir)) {
-        if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
-        const temporary = path.join(dir, name);
-        if (Date.now() - statSync(temporary).mtimeMs > 60_000) unlinkSync(temporary);
-      }
-    } catch {
-      // no directory yet, or a file gone meanwhile
-    }
+    // Temporary files of kernels killed while writing. By age, not process id: the data
+    // directory may be shared with other machines, whose kernels' ids mean nothing here.
+    removeStaleTemporaries(file, { suffix: ".tmp" }, { olderThanMs: 60_000 });
   }
 
   add(line: number, input: string): HistoryEntry {
