@@ -1,27 +1,12 @@
-import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
 import { KernelClient } from "../../dist/kernel/client/kernel-client.js";
-import { freePort } from "../../dist/kernel/client/launch.js";
+import { loopbackConnection as connection } from "../../dist/kernel/client/launch.js";
 import { MessageFactory } from "../../dist/kernel/protocol/factory.js";
 import { Wire } from "../../dist/kernel/protocol/wire.js";
 
 // The product's client (kernel/client/kernel-client.ts, which the notebook
 // runner uses) against a fake kernel: a ROUTER socket on the shell port that
 // answers with the kernel's own message factory, or nobody at all.
-
-async function connection() {
-  return {
-    transport: "tcp" as const,
-    ip: "127.0.0.1",
-    shell_port: await freePort(),
-    iopub_port: await freePort(),
-    stdin_port: await freePort(),
-    control_port: await freePort(),
-    hb_port: await freePort(),
-    key: randomUUID(),
-    signature_scheme: "hmac-sha256",
-  };
-}
 
 describe("the kernel client", () => {
   test("a request is answered by its reply, matched by parent; one that gets no reply is rejected after its timeout", async () => {
