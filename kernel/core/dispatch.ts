@@ -42,7 +42,7 @@ export class Dispatcher<R extends keyof Requests, N extends keyof ShellNotificat
     return false;
   }
 
-  /** Checks, runs and answers a message `accepts` took; never rejects. */
+  /** Checks, runs and answers a message `accepts` took; what its handler throws becomes its error reply. */
   async handle(message: Message): Promise<void> {
     const type = message.header.msg_type as R | N;
     const checked = normalize(message, type);

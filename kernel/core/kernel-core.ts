@@ -55,7 +55,7 @@ export class KernelCore {
     backend: Backend | Promise<Backend>,
     private readonly channels: Channels,
     private readonly kernelInfo: KernelInfoReply,
-    private readonly log: (text: string) => void,
+    log: (text: string) => void,
     private readonly stats: KernelStats,
   ) {
     this.#output = new CellOutput(channels, stats.counters);

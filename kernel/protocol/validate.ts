@@ -77,7 +77,7 @@ export function normalize<M extends Message>(message: M, msgType: keyof Incoming
 }
 
 /** What is wrong with `content` for `msgType`, or undefined if nothing is. Unknown fields are allowed, as the protocol says. */
-export function contentProblem(msgType: keyof Incoming, content: Record<string, unknown>): string | undefined {
+function contentProblem(msgType: keyof Incoming, content: Record<string, unknown>): string | undefined {
   for (const [field, [check, required]] of Object.entries(SCHEMAS[msgType]) as Array<[string, [Check, boolean]]>) {
     const value = content[field];
     if (value === undefined || value === null) {
@@ -98,9 +98,4 @@ export function assertContent<K extends keyof Incoming>(message: Message, msgTyp
   if (message.header.msg_type !== msgType) throw new ContentError(`${printable(message.header.msg_type)} is not ${msgType}`);
   const problem = contentProblem(msgType, message.content);
   if (problem !== undefined) throw new ContentError(problem);
-}
-
-/** Is `msgType` one the kernel takes on some channel (and has a schema for)? */
-export function isIncoming(msgType: string): msgType is keyof Incoming {
-  return Object.hasOwn(SCHEMAS, msgType);
 }
