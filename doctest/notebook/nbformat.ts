@@ -1,9 +1,11 @@
+import type { MimeBundle } from "../../runtime/engine/events.js";
+
 /**
  * The parts of nbformat 4 this runner reads and writes. Multi-line strings
  * may be stored as lists of lines; `joinText` reads both.
  */
 export type MultilineString = string | string[];
-export type MimeBundle = Record<string, unknown>;
+export type { MimeBundle };
 
 export interface StreamOutput {
   output_type: "stream";

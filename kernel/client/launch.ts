@@ -40,13 +40,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-/**
- * Starts `greenlet-ts kernel -f FILE` from this installation, with a new key
- * and loopback ports in a connection file only this user can read — what
- * jupyter_client's KernelManager does for a kernelspec.
- */
-export async function launchKernel(options: LaunchOptions = {}): Promise<LaunchedKernel> {
-  const connection: ConnectionInfo = {
+/** A connection on loopback ports nobody listens on now, with a new key. */
+export async function loopbackConnection(): Promise<ConnectionInfo> {
+  return {
     transport: "tcp",
     ip: "127.0.0.1",
     shell_port: await freePort(),
@@ -57,6 +53,15 @@ export async function launchKernel(options: LaunchOptions = {}): Promise<Launche
     key: randomUUID(),
     signature_scheme: "hmac-sha256",
   };
+}
+
+/**
+ * Starts `greenlet-ts kernel -f FILE` from this installation, with a new key
+ * and loopback ports in a connection file only this user can read — what
+ * jupyter_client's KernelManager does for a kernelspec.
+ */
+export async function launchKernel(options: LaunchOptions = {}): Promise<LaunchedKernel> {
+  const connection = await loopbackConnection();
   const dir = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-client-"));
   const file = path.join(dir, "connection.json");
   writeFileSync(file, JSON.stringify(connection), { mode: 0o600 });

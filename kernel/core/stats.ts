@@ -2,6 +2,18 @@ import type { RejectReason } from "../protocol/wire.js";
 
 export type ChannelName = "shell" | "control" | "stdin";
 
+/**
+ * Where a channel's refusals, accepted messages and troubles go: the stats
+ * on the main thread; on the control thread, messages posted to the main
+ * thread, which hands them to the stats.
+ */
+export interface ChannelReport {
+  readonly channel: ChannelName;
+  rejected(reason: RejectReason, detail?: string): void;
+  accepted(msgType: string): void;
+  log(text: string): void;
+}
+
 /** The kernel's counters, as logged when it exits. */
 export interface Counters {
   /** Refused messages by channel and reason: none of them reached a handler. */
@@ -10,11 +22,11 @@ export interface Counters {
   accepted: Partial<Record<ChannelName, Record<string, number>>>;
   /** Cells the engine ran for execute requests. */
   executed: number;
-  /** Late output dropped because its cell's request had been forgotten (see KernelCore.PARENTS). */
+  /** Late output dropped because its cell's request had been forgotten (see CellOutput.PARENTS). */
   lateOutputDropped: number;
   /** Parent headers remembered for late output when the counters were taken. */
   parents: number;
-  /** Characters of stream output dropped (KernelCore.MAX_STREAM_TEXT). */
+  /** Characters of stream output dropped (CellOutput.MAX_STREAM_TEXT). */
   outputDropped: number;
   /** IOPub messages dropped because too many were waiting to be sent. */
   iopubDropped: number;
@@ -52,6 +64,16 @@ export class KernelStats {
   accept(channel: ChannelName, msgType: string): void {
     const byType = (this.counters.accepted[channel] ??= {});
     byType[msgType] = (byType[msgType] ?? 0) + 1;
+  }
+
+  /** The report of one channel of this thread. */
+  report(channel: ChannelName): ChannelReport {
+    return {
+      channel,
+      rejected: (reason, detail) => this.reject(channel, reason, detail),
+      accepted: (msgType) => this.accept(channel, msgType),
+      log: (text) => this.log(`${channel}: ${text}`),
+    };
   }
 
   /** Closes the current window: the refusals it did not log get their summary line. */

@@ -1,8 +1,10 @@
 /**
- * The Jupyter messaging protocol (5.3) as types: every request type maps to
- * its reply type, so that a handler returning the wrong reply does not compile
- * (as @jupyterlab/services' KernelMessage does for clients).
+ * The Jupyter messaging protocol (5.3) as types, by channel: every request
+ * type maps to its reply type, so that a handler returning the wrong reply
+ * does not compile (as @jupyterlab/services' KernelMessage does for clients).
  */
+import type { MimeBundle } from "../../runtime/engine/events.js";
+
 export const PROTOCOL_VERSION = "5.3";
 
 export interface Header<T extends string = string> {
@@ -24,19 +26,19 @@ export interface Message<T extends string = string, C = Record<string, unknown>>
   buffers: Buffer[];
 }
 
-export type MimeBundle = Record<string, unknown>;
 type Status = { status: "ok" } | { status: "error"; ename: string; evalue: string; traceback: string[] } | { status: "aborted" };
 
-export interface ExecuteRequest {
+/** Type aliases, not interfaces, for request contents: they are then Record<string, unknown>s, as the wire gives them. */
+export type ExecuteRequest = {
   code: string;
   silent?: boolean;
   store_history?: boolean;
   user_expressions?: Record<string, string>;
   allow_stdin?: boolean;
   stop_on_error?: boolean;
-}
+};
 
-export interface HistoryRequest {
+export type HistoryRequest = {
   output?: boolean;
   raw?: boolean;
   hist_access_type: "range" | "tail" | "search";
@@ -46,7 +48,7 @@ export interface HistoryRequest {
   n?: number;
   pattern?: string;
   unique?: boolean;
-}
+};
 
 export interface LanguageInfo {
   name: string;
@@ -59,8 +61,8 @@ export interface LanguageInfo {
   nbconvert_exporter?: string;
 }
 
-/** Shell and control requests this kernel answers, by type. */
-export interface Requests {
+/** Requests on shell, by type. */
+export interface ShellRequests {
   kernel_info_request: Record<string, never>;
   execute_request: ExecuteRequest;
   complete_request: { code: string; cursor_pos: number };
@@ -68,22 +70,53 @@ export interface Requests {
   is_complete_request: { code: string };
   history_request: HistoryRequest;
   comm_info_request: { target_name?: string };
-  shutdown_request: { restart: boolean };
+}
+
+/** Requests on control, by type (the control thread answers them while a cell runs). */
+export interface ControlRequests {
+  kernel_info_request: Record<string, never>;
+  shutdown_request: { restart?: boolean };
   interrupt_request: Record<string, never>;
+}
+
+/** Every request this kernel answers, on either channel. */
+export type Requests = ShellRequests & ControlRequests;
+
+/** Shell messages that get no reply. */
+export interface ShellNotifications {
+  comm_open: { comm_id: string; target_name: string; data?: unknown };
+  comm_msg: { comm_id: string; data?: unknown };
+  comm_close: { comm_id: string; data?: unknown };
+}
+
+/** What the kernel asks on stdin, and what the frontend answers. */
+export interface StdinRequests {
+  input_request: { prompt: string; password: boolean };
+}
+export interface StdinReplies {
+  input_reply: { value: string };
+}
+
+/** Every message the kernel takes from a client, by type: what validate.ts checks. */
+export type Incoming = Requests & ShellNotifications & StdinReplies;
+
+/** A received message whose content has been checked against its type (validate.ts). */
+export type IncomingMessage<K extends keyof Incoming = keyof Incoming> = Message<K, Incoming[K]>;
+
+export interface KernelInfoReply {
+  status: "ok";
+  protocol_version: string;
+  implementation: string;
+  implementation_version: string;
+  language_info: LanguageInfo;
+  banner: string;
+  help_links: Array<{ text: string; url: string }>;
+  debugger: boolean;
 }
 
 /** The replies, by type. */
 export interface Replies {
-  kernel_info_reply: {
-    status: "ok";
-    protocol_version: string;
-    implementation: string;
-    implementation_version: string;
-    language_info: LanguageInfo;
-    banner: string;
-    help_links: Array<{ text: string; url: string }>;
-    debugger: boolean;
-  };
+  kernel_info_reply: KernelInfoReply;
   execute_reply: Status & { execution_count: number; user_expressions?: Record<string, unknown>; payload?: unknown[] };
   complete_reply: { status: "ok"; matches: string[]; cursor_start: number; cursor_end: number; metadata: Record<string, unknown> };
   inspect_reply: { status: "ok"; found: boolean; data: MimeBundle; metadata: Record<string, unknown> };
@@ -94,7 +127,7 @@ export interface Replies {
   interrupt_reply: { status: "ok" };
 }
 
-/** Which reply answers which request. */
+/** Which reply answers which request: the one place reply names come from. */
 export const REPLY_TO = {
   kernel_info_request: "kernel_info_reply",
   execute_request: "execute_reply",
@@ -109,8 +142,17 @@ export const REPLY_TO = {
 
 export type ReplyOf<K extends keyof Requests> = Replies[(typeof REPLY_TO)[K]];
 
+/** The reply to a request that could not be handled: its content was invalid, or its handler threw. */
+export interface ErrorReply {
+  status: "error";
+  ename: string;
+  evalue: string;
+  traceback: string[];
+  execution_count?: number;
+}
+
 /** IOPub messages, by type. */
-export interface Broadcasts {
+export interface IOPubMessages {
   /** To each new subscriber, with no parent (JEP 65, protocol 5.5). */
   iopub_welcome: { subscription: string };
   status: { execution_state: "busy" | "idle" | "starting" };
@@ -126,13 +168,5 @@ export interface Broadcasts {
   comm_close: { comm_id: string; data: unknown };
 }
 
-/** Shell messages that get no reply. */
-export interface Notifications {
-  comm_open: { comm_id: string; target_name: string; data?: unknown };
-  comm_msg: { comm_id: string; data?: unknown };
-  comm_close: { comm_id: string; data?: unknown };
-}
-
-export function isRequest(type: string): type is keyof Requests {
-  return Object.prototype.hasOwnProperty.call(REPLY_TO, type);
-}
+/** Every message the kernel sends, by type: replies, IOPub and stdin requests. */
+export type Outgoing = Replies & IOPubMessages & StdinRequests;

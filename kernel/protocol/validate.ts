@@ -1,10 +1,18 @@
 /**
- * The content of a signed request checked against its type before any
+ * The content of a signed message checked against its type before any
  * handler sees it: what the types in messages.ts promise is true at run
  * time. A message may come from any client that has the key, and a field of
  * the wrong type would otherwise reach the engine (code: 42) or the history
  * (n: "all").
+ *
+ * Normalising and checking are two steps: `normalize` returns the content
+ * without the optional fields a client sent as null, `assertContent` checks
+ * it and narrows the message to its type, or throws ContentError (as
+ * @jupyterlab/services' validateMessage throws).
  */
+import type { Incoming, IncomingMessage, Message } from "./messages.js";
+import { printable } from "./wire.js";
+
 type Check = (value: unknown) => boolean;
 
 const string: Check = (v) => typeof v === "string";
@@ -17,8 +25,10 @@ const oneOf =
   (v) =>
     values.includes(v);
 
-/** Per message type: field → [check, required]. */
-const SCHEMAS: Record<string, Record<string, [Check, boolean]>> = {
+/** Field → [check, required]: one schema for each type the kernel takes, no more and no less. */
+type Schema<C> = { [F in keyof C]-?: [Check, boolean] };
+
+const SCHEMAS: { [K in keyof Incoming]: Schema<Incoming[K]> } = {
   kernel_info_request: {},
   interrupt_request: {},
   execute_request: {
@@ -45,37 +55,47 @@ const SCHEMAS: Record<string, Record<string, [Check, boolean]>> = {
   },
   comm_info_request: { target_name: [string, false] },
   shutdown_request: { restart: [boolean, false] },
-  comm_open: { comm_id: [string, true], target_name: [string, true] },
-  comm_msg: { comm_id: [string, true] },
-  comm_close: { comm_id: [string, true] },
+  comm_open: { comm_id: [string, true], target_name: [string, true], data: [() => true, false] },
+  comm_msg: { comm_id: [string, true], data: [() => true, false] },
+  comm_close: { comm_id: [string, true], data: [() => true, false] },
   input_reply: { value: [string, true] },
 };
 
-/** Is `msgType` one this kernel has a schema (and so a handler) for? */
-export function isKnownType(msgType: string): boolean {
-  return Object.hasOwn(SCHEMAS, msgType);
-}
+/** A message whose content does not match its type; `message` says which field. */
+export class ContentError extends Error {}
+ContentError.prototype.name = "ContentError";
 
 /**
- * What is wrong with a message's content, or undefined if nothing is.
- * Unknown fields are allowed, as the protocol says; an optional field that is
- * null is removed, so that the handlers' defaults apply to it.
+ * The content without the fields of the schema that are null: null stands
+ * for "not given" (clients written in Python send None for optional fields),
+ * so that the handlers' defaults apply. A new object; the message is not changed.
  */
-export function contentProblem(msgType: string, content: Record<string, unknown>): string | undefined {
-  if (!isKnownType(msgType)) return `no schema for ${msgType}`;
-  for (const [field, [check, required]] of Object.entries(SCHEMAS[msgType]!)) {
+export function normalize<M extends Message>(message: M, msgType: keyof Incoming): M {
+  const content = { ...message.content };
+  for (const field of Object.keys(SCHEMAS[msgType])) if (content[field] === null) delete content[field];
+  return { ...message, content };
+}
+
+/** What is wrong with `content` for `msgType`, or undefined if nothing is. Unknown fields are allowed, as the protocol says. */
+function contentProblem(msgType: keyof Incoming, content: Record<string, unknown>): string | undefined {
+  for (const [field, [check, required]] of Object.entries(SCHEMAS[msgType]) as Array<[string, [Check, boolean]]>) {
     const value = content[field];
-    // null stands for "not given" (clients written in Python send None for optional fields).
     if (value === undefined || value === null) {
       if (required) return `content.${field} is missing`;
-      delete content[field];
-      continue;
+    } else if (!check(value)) {
+      return `content.${field} has the wrong type`;
     }
-    if (!check(value)) return `content.${field} has the wrong type`;
   }
   if (msgType === "complete_request" || msgType === "inspect_request") {
     const cursor = content.cursor_pos as number;
     if (cursor < 0 || cursor > [...(content.code as string)].length) return "content.cursor_pos is outside the code";
   }
   return undefined;
+}
+
+/** Narrows `message` to `msgType`'s content, or throws ContentError saying what is wrong with it. */
+export function assertContent<K extends keyof Incoming>(message: Message, msgType: K): asserts message is IncomingMessage<K> {
+  if (message.header.msg_type !== msgType) throw new ContentError(`${printable(message.header.msg_type)} is not ${msgType}`);
+  const problem = contentProblem(msgType, message.content);
+  if (problem !== undefined) throw new ContentError(problem);
 }

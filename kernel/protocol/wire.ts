@@ -102,7 +102,7 @@ export class Wire {
   }
 
   /** The frames of a message to send. */
-  serialize(message: Message): Buffer[] {
+  serialize(message: Message<string, unknown>): Buffer[] {
     const parts = [message.header, message.parent_header, message.metadata, message.content].map((part) => Buffer.from(JSON.stringify(part)));
     return [...message.identities, Buffer.from(DELIMITER), Buffer.from(this.sign(parts)), ...parts, ...message.buffers];
   }

@@ -1,19 +1,21 @@
 /**
  * The heartbeat and control thread (started by background-channels.ts).
  * It parses control messages with the same Wire as the main thread, sharing
- * its replay table, and reports every refusal to the main thread, which
+ * its replay table, answers them with the core's control handlers
+ * (core/control.ts), and reports every refusal to the main thread, which
  * counts and logs it: nothing a client sends can end this loop.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
-import type { Message } from "../protocol/messages.js";
+import { ControlCore, type ControlHost } from "../core/control.js";
+import type { ChannelReport } from "../core/stats.js";
+import { MessageFactory } from "../protocol/factory.js";
 import { ReplayGuard } from "../protocol/replay.js";
-import { contentProblem } from "../protocol/validate.js";
-import { printable, Wire, WireError } from "../protocol/wire.js";
+import { Wire } from "../protocol/wire.js";
 import type { BackgroundData, FromBackground, ToBackground } from "./background-channels.js";
 import { garbageCollector } from "../../runtime/gc-access.js";
 import { endpoint } from "./connection.js";
-import { eachMessage } from "./receive.js";
+import { eachMessage, messageParser } from "./receive.js";
 import { SendQueue } from "./send-queue.js";
 
 /** Control messages are small; a larger one is refused before it is verified or decoded (this thread's heap is 32 MB). */
@@ -22,8 +24,29 @@ const MAX_JSON_BYTES = 1 << 20;
 const port = parentPort!;
 const { info, kernelInfo, session, replay } = workerData as BackgroundData;
 const wire = new Wire(info.key, info.signature_scheme, session, new ReplayGuard(replay));
+const factory = new MessageFactory(wire);
 const post = (message: FromBackground): void => port.postMessage(message);
 const sockets: Array<zmq.Reply | zmq.Router> = [];
+
+const report: ChannelReport = {
+  channel: "control",
+  rejected: (reason, detail) => post({ kind: "rejected", reason, detail }),
+  accepted: (msgType) => post({ kind: "accepted", msgType }),
+  log: (text) => post({ kind: "log", text: `control: ${text}` }),
+};
+
+/** Resolved when the main thread says it is closing: a shutdown_request waiting for that is then answered. */
+let closing!: () => void;
+const closed = new Promise<void>((resolve) => (closing = resolve));
+
+const host: ControlHost = {
+  kernelInfo,
+  interrupt: () => process.kill(process.pid, "SIGINT"),
+  shutdown: () => {
+    post({ kind: "shutdown" });
+    return closed;
+  },
+};
 
 /**
  * A received message's memory is ZeroMQ's until its Buffer is collected, and
@@ -54,51 +77,28 @@ async function control(): Promise<void> {
   const socket = new zmq.Router();
   sockets.push(socket);
   await socket.bind(endpoint(info, info.control_port));
-  const out = new SendQueue((frames) => socket.send(frames), (error) => post({ kind: "log", text: `control: send failed: ${String(error)}` }));
-  const reply = (request: Message, msgType: string, content: unknown): Promise<void> =>
-    out.push(wire.serialize({ identities: request.identities, header: wire.header(msgType), parent_header: request.header, metadata: {}, content: content as never, buffers: [] }));
+  const out = new SendQueue((frames) => socket.send(frames), (error) => report.log(`send failed: ${String(error)}`));
+  const core = new ControlCore(host, report, (request, content) => out.push(factory.reply(request, content)));
   port.on("message", (message: ToBackground) => {
-    if (message.kind === "shutdown-ready") void reply(message.request, "shutdown_reply", message.content).then(() => post({ kind: "shutdown-replied" }));
-    // Sockets closed here, by their own thread, before the process exits.
-    if (message.kind === "close") void out.flush().then(() => {
-      for (const s of sockets) s.close();
-      port.close();
-    });
+    if (message.kind !== "close") return;
+    closing();
+    // The requests in flight answered, then the sockets closed here, by their own thread, before the process exits.
+    void core
+      .settled()
+      .then(() => out.flush())
+      .then(() => {
+        for (const s of sockets) s.close();
+        port.close();
+      });
   });
-  await eachMessage(socket, async (frames) => {
+  const parse = messageParser(wire, report, { maxJsonBytes: MAX_JSON_BYTES });
+  await eachMessage(socket, (frames) => {
     collectSoon(frames);
-    let request: Message;
-    try {
-      request = wire.parse(frames, { maxJsonBytes: MAX_JSON_BYTES });
-    } catch (error) {
-      if (error instanceof WireError) post({ kind: "rejected", reason: error.reason, detail: error.detail });
-      else post({ kind: "log", text: `control: ${String(error)}` });
-      return;
-    }
-    const type = request.header.msg_type;
-    if (type !== "interrupt_request" && type !== "kernel_info_request" && type !== "shutdown_request") {
-      post({ kind: "rejected", reason: "unknown msg_type", detail: printable(type) });
-      return;
-    }
-    const problem = contentProblem(type, request.content);
-    if (problem !== undefined) {
-      post({ kind: "rejected", reason: "invalid content", detail: `${type}: ${problem}` });
-      await reply(request, type.replace(/_request$/, "_reply"), { status: "error", ename: "InvalidRequest", evalue: `${type}: ${problem}`, traceback: [] });
-      return;
-    }
-    post({ kind: "accepted", msgType: type });
-    if (type === "interrupt_request") {
-      process.kill(process.pid, "SIGINT");
-      await reply(request, "interrupt_reply", { status: "ok" });
-    } else if (type === "kernel_info_request") {
-      await reply(request, "kernel_info_reply", kernelInfo);
-    } else {
-      post({ kind: "shutdown", request: request as Message<"shutdown_request", { restart?: boolean }> });
-    }
+    const request = parse(frames);
+    if (request !== undefined) core.receive(request);
   });
 }
 
 // Either channel failing (a port taken at start) leaves a kernel no frontend can manage: the main thread ends it.
 heartbeat().catch((error: unknown) => post({ kind: "fatal", text: `heartbeat: ${String(error)}` }));
 control().catch((error: unknown) => post({ kind: "fatal", text: `control: ${String(error)}` }));
-post({ kind: "ready" });

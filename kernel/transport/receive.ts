@@ -1,4 +1,7 @@
 import type * as zmq from "zeromq";
+import type { ChannelReport } from "../core/stats.js";
+import type { Message } from "../protocol/messages.js";
+import { WireError, type ParseOptions, type Wire } from "../protocol/wire.js";
 
 type Receiving = zmq.Reply | zmq.Router | zmq.XPublisher;
 
@@ -29,4 +32,22 @@ export async function eachMessage(socket: Receiving, handle: (frames: Buffer[]) 
   while (await next()) {
     // each message handled in next()
   }
+}
+
+/**
+ * Parses and verifies received frames for one channel: a message, or
+ * undefined when it was refused (reported, with its reason, to `report`).
+ * Shell, stdin and control parse through this, on either thread.
+ */
+export function messageParser(wire: Wire, report: ChannelReport, options: ParseOptions = {}): (frames: Buffer[]) => Message | undefined {
+  return (frames) => {
+    try {
+      return wire.parse(frames, options);
+    } catch (error) {
+      // Counted, logged once (rate-limited); never reaches a handler.
+      if (error instanceof WireError) report.rejected(error.reason, error.detail);
+      else report.log(String(error));
+      return undefined;
+    }
+  };
 }

@@ -1,0 +1,70 @@
+import type { ControlRequests, KernelInfoReply, Message } from "../protocol/messages.js";
+import { Dispatcher, type HandlerTable, type ReplySender } from "./dispatch.js";
+import type { ChannelReport } from "./stats.js";
+
+/**
+ * What the control handlers need of the thread they run in. They run in the
+ * control thread (transport/background-thread.ts), never on the main thread,
+ * which a spinning cell holds: this module must not load the engine.
+ */
+export interface ControlHost {
+  readonly kernelInfo: KernelInfoReply;
+  /** Breaks into the running cell: SIGINT to the process, which the engine's guard turns into an interrupt. */
+  interrupt(): void;
+  /** Asks the main thread to end the kernel; resolves once it has sent everything and waits only for this reply. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The control channel's handlers. A debugger adds one entry here:
+ * `debug_request`, answered with `debug_reply` through the same dispatch.
+ * What it will need besides is IOPub from this thread, for `debug_event`:
+ * today only the main thread publishes, and a second PUB socket cannot bind
+ * IOPub's port; posting events to the main thread fails exactly when they
+ * matter, since a main thread paused at a breakpoint (or spinning) runs no
+ * JavaScript. The IOPub socket would have to move to this thread, the main
+ * thread posting its messages here (see the report of issue 14).
+ */
+export function controlHandlers(host: ControlHost): HandlerTable<keyof ControlRequests> {
+  return {
+    requests: {
+      kernel_info_request: () => host.kernelInfo,
+      interrupt_request: () => {
+        host.interrupt();
+        return { status: "ok" };
+      },
+      // Replied once the main thread has flushed IOPub; a running cell is not waited for.
+      shutdown_request: async ({ content }) => {
+        await host.shutdown();
+        return { status: "ok", restart: content.restart ?? false };
+      },
+    },
+    notifications: {},
+  };
+}
+
+/**
+ * The control channel's core: each request is handled as it comes, not
+ * queued behind the one before, since a handler may wait (shutdown waits for
+ * the main thread, a debugger's requests will wait for the inspector) and an
+ * interrupt_request must still be answered meanwhile.
+ */
+export class ControlCore {
+  readonly #dispatcher: Dispatcher<keyof ControlRequests>;
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(host: ControlHost, report: ChannelReport, send: ReplySender<keyof ControlRequests>) {
+    this.#dispatcher = new Dispatcher(controlHandlers(host), report, send);
+  }
+
+  receive(message: Message): void {
+    if (!this.#dispatcher.accepts(message)) return;
+    const handling = this.#dispatcher.handle(message).finally(() => this.#inFlight.delete(handling));
+    this.#inFlight.add(handling);
+  }
+
+  /** Resolves once every request received so far has been answered. */
+  async settled(): Promise<void> {
+    await Promise.all(this.#inFlight);
+  }
+}
