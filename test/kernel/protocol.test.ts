@@ -190,6 +190,11 @@ describe("the IOPub welcome (JEP 65)", () => {
   });
 
   test("other subscribers see each welcome too and ignore it; a subscription that is not UTF-8 gets none", async () => {
+    // The welcomes of earlier subscribers have all arrived: none comes for 300 ms.
+    for (let seen = -1; seen !== welcomes().length; ) {
+      seen = welcomes().length;
+      await new Promise((r) => setTimeout(r, 300));
+    }
     const before = welcomes().length;
     await firstMessage("", 5000);
     for (let i = 0; i < 100 && welcomes().length === before; i++) await new Promise((r) => setTimeout(r, 10));
