@@ -7,7 +7,7 @@ import * as runtime from "../index.js";
 import { collect, runtimeCounts } from "../index.js";
 import { installOutputCapture, withoutCapture } from "./capture.js";
 import { cellError, Interrupted } from "./cell-error.js";
-import { isMainRunning } from "../greenlet.js";
+import { isMainRunning } from "../engine-hooks.js";
 import { activeOwner, currentOwner, enterExecution, leaveExecution, runAs, type CellOwner, type CellSink } from "./cell-store.js";
 import { createCellContext, INVOKE_FUNCTION, setInvocation } from "./context.js";
 import { bundleOf, type DisplayOptions } from "./display.js";
