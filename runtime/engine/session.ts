@@ -1,19 +1,20 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { types } from "node:util";
 import v8 from "node:v8";
 import vm from "node:vm";
 import * as runtime from "../index.js";
 import { collect, runtimeCounts } from "../index.js";
+import { isMainRunning } from "../engine-hooks.js";
 import { installOutputCapture, withoutCapture } from "./capture.js";
 import { cellError, Interrupted } from "./cell-error.js";
-import { isMainRunning } from "../engine-hooks.js";
 import { activeOwner, currentOwner, enterExecution, leaveExecution, runAs, type CellOwner, type CellSink } from "./cell-store.js";
 import { createCellContext, INVOKE_FUNCTION, setInvocation } from "./context.js";
-import { bundleOf, type DisplayOptions } from "./display.js";
+import { isError, isThenable } from "./guards.js";
+import { bundleOf, type DisplayFunction, type DisplayHandle, type DisplayHelpers, type DisplayOptions, type DisplayResult } from "./display.js";
 import { cellFinished, cellStarted, drive, evaluate, interruptsReady, stopDriving, type Drivable } from "./driver.js";
 import type { CellError, CellId, CellOutcome, EngineEvent, EngineListener, MimeBundle } from "./events.js";
 import { toCell, transpileCell, type CellScript } from "./object-literal.js";
+import { runtimeGlobals, type SessionGlobal } from "./prebound.js";
 import { ProjectModules } from "./project/project-modules.js";
 import type { Importer } from "./project/resolve.js";
 import { bindLive } from "./live-bindings.js";
@@ -160,27 +161,32 @@ export class Session implements Drivable, CellSink {
     );
     // Named in errors as node names an importer: the page of a doctest example, or the cell.
     const cellImporter: Importer = { directory: this.cwd, get name() { return session.#importerName(); } };
+    // Each declared for the language service in prebound.ts: this type makes the two lists agree.
+    const sessionGlobals: Record<SessionGlobal, unknown> = {
+      display,
+      clearOutput: (wait = false) => this.#emitFromCell((cell) => ({ kind: "clear", cell, wait: Boolean(wait) })),
+      // The cell-side switch for the option below: a notebook can show CPython's collection order.
+      autoCollect: (on?: boolean): boolean => {
+        if (on !== undefined) this.autoCollect = Boolean(on);
+        return this.autoCollect;
+      },
+      // And for type checking: a notebook turns the language service's warnings on for its cells.
+      typeCheck: (on?: boolean): boolean => {
+        if (on !== undefined) this.typeCheck = on ? "warn" : "off";
+        return this.typeCheck === "warn";
+      },
+      require: this.modules.requireFunction(cellImporter),
+    };
     this.#context = createCellContext({
       name: `greenlet-ts session ${++sessionCount}`,
       globals: {
         ...runtimeGlobals(),
-        display,
-        clearOutput: (wait = false) => this.#emitFromCell((cell) => ({ kind: "clear", cell, wait: Boolean(wait) })),
-        // The cell-side switch for the option below: a notebook can show CPython's collection order.
-        autoCollect: (on?: boolean): boolean => {
-          if (on !== undefined) this.autoCollect = Boolean(on);
-          return this.autoCollect;
-        },
-        // And for type checking: a notebook turns the language service's warnings on for its cells.
-        typeCheck: (on?: boolean): boolean => {
-          if (on !== undefined) this.typeCheck = on ? "warn" : "off";
-          return this.typeCheck === "warn";
-        },
+        ...sessionGlobals,
+        // What the transformed cells call into the session with.
         [IMPORT_FUNCTION]: (specifier: string) => this.modules.import(specifier, cellImporter),
         [BIND_FUNCTION]: async (specifier: string) => this.#bind(await this.modules.import(specifier, cellImporter)),
         [BIND_IMPORTS]: (namespace: Record<string, unknown>, names: Record<string, string>) => bindLive(this.#global, namespace, names),
         [IMPORT_META]: { url: new URL(`file://${this.cwd}/`).href, dirname: this.cwd },
-        require: this.modules.requireFunction(cellImporter),
         ...options.globals,
       },
       runCallback: (owner, callback, args) => this.#invokeLater(owner, callback, args),
@@ -353,7 +359,7 @@ export class Session implements Drivable, CellSink {
       if (counts.activeGreenlets > 0 || counts.liveFinalizers > 0) await Promise.race([collect(), interrupted]);
     }
     // An error shown as a result gets the same stack as a thrown one: cell positions, no engine frames.
-    if (isErrorLike(value)) this.#describe(value);
+    if (isError(value)) this.#describe(value);
     let data = value === undefined ? undefined : bundleOf(value, undefined, (promise) => this.#settle(promise));
     if (data instanceof Promise) data = await Promise.race([data, interrupted]);
     // The displays the cell started belong to it: it ends once they are shown.
@@ -615,43 +621,6 @@ export class Session implements Drivable, CellSink {
       }
     }
   }
-}
-
-export type DisplayResult = DisplayHandle | undefined | Promise<DisplayHandle | undefined>;
-
-/**
- * Shows a value as rich output. Returns the handle of an output with an
- * `id` (undefined otherwise), or, when the value's display method returns a
- * promise, a promise of that, resolved once the output is shown.
- */
-export type DisplayFunction = (value: unknown, options?: DisplayOptions) => DisplayResult;
-
-export interface DisplayHandle {
-  id: string;
-  /** Replaces the output in place; a promise when the new value's display method is asynchronous. */
-  update(value: unknown, options?: DisplayOptions): Promise<void> | undefined;
-}
-
-export interface DisplayHelpers {
-  html(html: string): void;
-  markdown(markdown: string): void;
-  svg(svg: string): void;
-  png(bytes: Uint8Array): void;
-  jpeg(bytes: Uint8Array): void;
-  json(value: unknown): void;
-}
-
-function runtimeGlobals(): Record<string, unknown> {
-  const { greenlet, Greenlet, getcurrent, GreenletExit, GreenletError, settrace, gettrace, collect: collectNow, finalize } = runtime;
-  return { greenlet, Greenlet, getcurrent, GreenletExit, GreenletError, settrace, gettrace, collect: collectNow, finalize };
-}
-
-function isErrorLike(value: unknown): value is Error {
-  return value instanceof Error || types.isNativeError(value);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
 }
 
 export type { MimeBundle };
