@@ -9,6 +9,7 @@ import { toInput } from "../edits.js";
 import { compileModule, ModuleSyntaxError, type CompiledModule } from "./compile.js";
 import { requireAsyncModule } from "./module-errors.js";
 import { ownEntry } from "./own-package.js";
+import { nearestPackage } from "./package-exports.js";
 import { resolveModule, type Importer, type Resolved } from "./resolve.js";
 import { projectConfig } from "./tsconfig.js";
 
@@ -401,17 +402,7 @@ function isCommonJs(resolved: Resolved): boolean {
   const file = resolved.file.toLowerCase();
   if (file.endsWith(".cjs") || file.endsWith(".json") || file.endsWith(".node")) return true;
   if (file.endsWith(".mjs")) return false;
-  return packageType(resolved.file) !== "module";
-}
-
-function packageType(file: string): string | undefined {
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    try {
-      return (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { type?: string }).type ?? "commonjs";
-    } catch {
-      if (path.dirname(dir) === dir) return undefined;
-    }
-  }
+  return nearestPackage(path.dirname(resolved.file))?.manifest.type !== "module";
 }
 
 /** An ES module's namespace as `require()` would give it to swc's interop helpers: `__esModule`, so that `default` is the default export. */
