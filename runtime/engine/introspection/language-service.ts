@@ -1,9 +1,10 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as TS from "typescript";
 import { preludeDeclarations } from "../prebound.js";
+import { fileStamp } from "../project/resolve.js";
 
 const require = createRequire(import.meta.url);
 /** The runtime's declarations, for `import ... from "greenlet-ts"` and the pre-bound names (prebound.ts). */
@@ -94,50 +95,51 @@ export class CellLanguageService {
    */
   diagnostics(code: string): TypeDiagnostic[] {
     const { service, file, base } = this.withCode(code);
-    const ts = this.typescript;
     const program = service.getProgram();
     const source = program?.getSourceFile(file);
     if (program === undefined || source === undefined) return [];
-    const all = [...service.getSyntacticDiagnostics(file), ...service.getSemanticDiagnostics(file)];
+    return [...this.#cellDiagnostics(service, source, base), ...this.#importedDiagnostics(service, program)];
+  }
+
+  /** The errors of the code after the history (at `base`), positions within that code. */
+  #cellDiagnostics(service: TS.LanguageService, source: TS.SourceFile, base: number): TypeDiagnostic[] {
     const out: TypeDiagnostic[] = [];
     const first = source.getLineAndCharacterOfPosition(base);
-    for (const diagnostic of all) {
+    for (const diagnostic of [...service.getSyntacticDiagnostics(source.fileName), ...service.getSemanticDiagnostics(source.fileName)]) {
       if (diagnostic.start === undefined || diagnostic.start < base || REPL_ALLOWED.has(diagnostic.code)) continue;
       const at = source.getLineAndCharacterOfPosition(diagnostic.start);
-      out.push({
-        line: at.line - first.line + 1,
-        column: at.line === first.line ? at.character - first.character + 1 : at.character + 1,
-        code: diagnostic.code,
-        message: ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
-        category: diagnostic.category === ts.DiagnosticCategory.Error ? "error" : "warning",
-      });
+      out.push(this.#diagnostic(diagnostic, at.line - first.line + 1, at.line === first.line ? at.character - first.character + 1 : at.character + 1));
     }
+    return out;
+  }
+
+  /** The errors of the project files the cells import, each version of a file once. */
+  #importedDiagnostics(service: TS.LanguageService, program: TS.Program): TypeDiagnostic[] {
+    const out: TypeDiagnostic[] = [];
     for (const imported of program.getSourceFiles()) {
       const name = imported.fileName;
-      if (name === file || name === this.#preludeFile || imported.isDeclarationFile || name.includes("/node_modules/") || !/\.[mc]?tsx?$/.test(name)) continue;
-      const version = this.#fileVersion(name);
+      if (name === this.#cellsFile || name === this.#preludeFile || imported.isDeclarationFile || name.includes("/node_modules/") || !/\.[mc]?tsx?$/.test(name)) continue;
+      const version = fileStamp(name);
       if (this.#reported.get(name) === version) continue;
       this.#reported.set(name, version);
       for (const diagnostic of [...service.getSyntacticDiagnostics(name), ...service.getSemanticDiagnostics(name)]) {
         if (diagnostic.start === undefined) continue;
         const at = imported.getLineAndCharacterOfPosition(diagnostic.start);
-        out.push({
-          file: path.relative(this.cwd, name) || name,
-          line: at.line + 1,
-          column: at.character + 1,
-          code: diagnostic.code,
-          message: ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
-          category: diagnostic.category === ts.DiagnosticCategory.Error ? "error" : "warning",
-        });
+        out.push({ file: path.relative(this.cwd, name) || name, ...this.#diagnostic(diagnostic, at.line + 1, at.character + 1) });
       }
     }
     return out;
   }
 
-  /** A file's version for the service: its modification time, so that a file changed on disk is read again. */
-  #fileVersion(file: string): string {
-    const stats = statSync(file, { throwIfNoEntry: false });
-    return stats === undefined ? "0" : `${stats.mtimeMs}:${stats.size}`;
+  #diagnostic(diagnostic: TS.Diagnostic, line: number, column: number): TypeDiagnostic {
+    const ts = this.typescript;
+    return {
+      line,
+      column,
+      code: diagnostic.code,
+      message: ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
+      category: diagnostic.category === ts.DiagnosticCategory.Error ? "error" : "warning",
+    };
   }
 
   /**
@@ -185,12 +187,13 @@ export class CellLanguageService {
     const snapshots = new Map<string, { version: string; snapshot: TS.IScriptSnapshot }>();
     const host: TS.LanguageServiceHost = {
       getScriptFileNames: () => [this.#preludeFile, this.#cellsFile],
-      getScriptVersion: (file) => (file === this.#cellsFile ? String(this.#version) : file === this.#preludeFile ? "1" : this.#fileVersion(file)),
+      // A file's version is its stamp: one changed on disk is read again (the loader reloads it too).
+      getScriptVersion: (file) => (file === this.#cellsFile ? String(this.#version) : file === this.#preludeFile ? "1" : fileStamp(file)),
       getScriptSnapshot: (file) => {
         if (file === this.#cellsFile) return ts.ScriptSnapshot.fromString(this.#text);
         if (file === this.#preludeFile) return ts.ScriptSnapshot.fromString(this.#prelude);
         // Read again when the file changed on disk (the loader reloads it too).
-        const version = this.#fileVersion(file);
+        const version = fileStamp(file);
         let snapshot = snapshots.get(file);
         if (snapshot === undefined || snapshot.version !== version) {
           const text = ts.sys.readFile(file);
