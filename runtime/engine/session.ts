@@ -128,12 +128,6 @@ export class Session implements Drivable, CellSink {
     this.#types = new CellLanguageService(this.cwd, options.declarations);
     if (options.onEvent) this.#events.listen(options.onEvent);
     installOutputCapture();
-    const display = makeDisplay({
-      events: this.#events,
-      callingCell: () => this.#callingCell(),
-      // Taken when display() is called: the context is made after this function.
-      contextPromise: () => this.#ContextPromise,
-    });
     const session = this;
     this.modules = new ProjectModules(
       {
@@ -151,27 +145,11 @@ export class Session implements Drivable, CellSink {
     );
     // Named in errors as node names an importer: the page of a doctest example, or the cell.
     const cellImporter: Importer = { directory: this.cwd, get name() { return session.#importerName(); } };
-    // Each declared for the language service in prebound.ts: this type makes the two lists agree.
-    const sessionGlobals: Record<SessionGlobal, unknown> = {
-      display,
-      clearOutput: (wait = false) => this.#emitFromCell((cell) => ({ kind: "clear", cell, wait: Boolean(wait) })),
-      // The cell-side switch for the option below: a notebook can show CPython's collection order.
-      autoCollect: (on?: boolean): boolean => {
-        if (on !== undefined) this.autoCollect = Boolean(on);
-        return this.autoCollect;
-      },
-      // And for type checking: a notebook turns the language service's warnings on for its cells.
-      typeCheck: (on?: boolean): boolean => {
-        if (on !== undefined) this.typeCheck = on ? "warn" : "off";
-        return this.typeCheck === "warn";
-      },
-      require: this.modules.requireFunction(cellImporter),
-    };
     this.#context = createCellContext({
       name: `greenlet-ts session ${++sessionCount}`,
       globals: {
         ...runtimeGlobals(),
-        ...sessionGlobals,
+        ...this.#sessionGlobals(cellImporter),
         // What the transformed cells call into the session with.
         [IMPORT_FUNCTION]: (specifier: string) => this.modules.import(specifier, cellImporter),
         [BIND_FUNCTION]: async (specifier: string) => this.#bind(await this.modules.import(specifier, cellImporter)),
@@ -187,6 +165,30 @@ export class Session implements Drivable, CellSink {
     this.#ContextPromise = this.#global.Promise as PromiseConstructor;
     this.#defineReplNames();
     drive(this, options.interrupts ?? true);
+  }
+
+  /** The session's own pre-bound names: each is declared for the language service in prebound.ts, and this type makes the two lists agree. */
+  #sessionGlobals(cellImporter: Importer): Record<SessionGlobal, unknown> {
+    return {
+      display: makeDisplay({
+        events: this.#events,
+        callingCell: () => this.#callingCell(),
+        // Taken when display() is called: the context does not exist yet.
+        contextPromise: () => this.#ContextPromise,
+      }),
+      clearOutput: (wait = false) => this.#emitFromCell((cell) => ({ kind: "clear", cell, wait: Boolean(wait) })),
+      // The cell-side switch for the option below: a notebook can show CPython's collection order.
+      autoCollect: (on?: boolean): boolean => {
+        if (on !== undefined) this.autoCollect = Boolean(on);
+        return this.autoCollect;
+      },
+      // And for type checking: a notebook turns the language service's warnings on for its cells.
+      typeCheck: (on?: boolean): boolean => {
+        if (on !== undefined) this.typeCheck = on ? "warn" : "off";
+        return this.typeCheck === "warn";
+      },
+      require: this.modules.requireFunction(cellImporter),
+    };
   }
 
   /**
