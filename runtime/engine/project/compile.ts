@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import vm from "node:vm";
 import * as acorn from "acorn";
-import * as walk from "acorn-walk";
 import type * as Swc from "@swc/core";
 import { swc } from "../swc.js";
 import { applyEdits, type Anchors, type Edit } from "../edits.js";
+import { importReferenceEdits } from "../repl/module-syntax.js";
 import { toSyntaxError } from "../transpile.js";
 import type { CompileSettings } from "./tsconfig.js";
 
@@ -157,13 +157,7 @@ function dynamicImports(file: string, js: string): Edit[] {
   } catch (error) {
     throw new ModuleSyntaxError(file, 1, 1, `swc's output could not be parsed: ${(error as Error).message}`);
   }
-  const edits: Edit[] = [];
-  walk.simple(program, {
-    ImportExpression(node: AnyNode) {
-      edits.push({ start: node.start, end: node.start + "import".length, text: IMPORT_NAME });
-    },
-  });
-  return edits;
+  return importReferenceEdits(program, IMPORT_NAME);
 }
 
 /**
