@@ -1,7 +1,7 @@
 import { garbageCollector } from "./gc-access.js";
-import { finalizersRun } from "./finalize.js";
-import { killAll, setCollectId, takePendingKills } from "./greenlet.js";
+import { killAll } from "./greenlet.js";
 import { track } from "./registry.js";
+import { thread } from "./thread-state.js";
 
 /** What one collect() did. */
 export interface CollectStats {
@@ -18,8 +18,6 @@ const MAX_ROUNDS = 100;
 /** How long to wait for V8's finalization task before going on without it. */
 const CLEANUP_WAIT_MS = 2000;
 
-let collectIds = 0;
-
 /**
  * Forces full garbage collections until nothing more happens: runs every
  * pending finalizer, throws GreenletExit into every suspended greenlet that
@@ -30,22 +28,24 @@ let collectIds = 0;
  */
 export async function collect(): Promise<CollectStats> {
   const stats: CollectStats = { finalized: 0, killed: 0, rounds: 0 };
-  const finalizedBefore = finalizersRun();
-  const id = ++collectIds;
-  const outer = setCollectId(id);
+  const finalizedBefore = thread.finalizersRun;
+  const id = ++thread.lastCollectId;
+  // collect() may nest (a finalizer calling it): the outer one's id comes back after.
+  const outer = thread.collectId;
+  thread.collectId = id;
   try {
     while (stats.rounds < MAX_ROUNDS) {
       stats.rounds++;
-      const finalizedBeforeRound = finalizersRun();
+      const finalizedBeforeRound = thread.finalizersRun;
       await collectOnce();
-      const victims = takePendingKills();
+      const victims = thread.pendingKills.splice(0);
       if (victims.length > 0) stats.killed += await killAll(victims, id);
-      if (victims.length === 0 && finalizersRun() === finalizedBeforeRound) break;
+      if (victims.length === 0 && thread.finalizersRun === finalizedBeforeRound) break;
     }
   } finally {
-    setCollectId(outer);
+    thread.collectId = outer;
   }
-  stats.finalized = finalizersRun() - finalizedBefore;
+  stats.finalized = thread.finalizersRun - finalizedBefore;
   return stats;
 }
 

@@ -1,5 +1,4 @@
-import { liveFinalizers } from "./finalize.js";
-import { activeGreenlets } from "./greenlet.js";
+import { thread } from "./thread-state.js";
 
 /** What a collection could act on: an engine collects after a cell only when one of these is non-zero. */
 export interface RuntimeCounts {
@@ -10,5 +9,5 @@ export interface RuntimeCounts {
 }
 
 export function runtimeCounts(): RuntimeCounts {
-  return { activeGreenlets: activeGreenlets(), liveFinalizers: liveFinalizers() };
+  return { activeGreenlets: thread.activeCount, liveFinalizers: thread.liveFinalizers };
 }

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { trackUntil, untrack, type Collectable } from "./registry.js";
+import { thread } from "./thread-state.js";
 
 /**
  * The analogue of Python's weakref.finalize: a callable that runs `callback`
@@ -16,9 +17,6 @@ export interface Finalizer {
   peek(): [object, () => void] | undefined;
 }
 
-let live = 0;
-let ranSinceStart = 0;
-
 class FinalizerRecord implements Collectable {
   alive = true;
   constructor(
@@ -29,7 +27,7 @@ class FinalizerRecord implements Collectable {
   onCollected(): void {
     if (!this.alive) return;
     this.settle();
-    ranSinceStart++;
+    thread.finalizersRun++;
     try {
       this.callback();
     } catch (error) {
@@ -41,7 +39,7 @@ class FinalizerRecord implements Collectable {
 
   settle(): void {
     this.alive = false;
-    live--;
+    thread.liveFinalizers--;
     untrack(this);
   }
 }
@@ -57,7 +55,7 @@ export function finalize(obj: object, callback: () => void): Finalizer {
   }
   if (typeof callback !== "function") throw new TypeError("finalize() needs a callback function");
   const record = new FinalizerRecord(new WeakRef(obj), callback);
-  live++;
+  thread.liveFinalizers++;
   trackUntil(obj, record);
   const finalizer = (() => {
     if (!record.alive) return undefined;
@@ -80,14 +78,4 @@ export function finalize(obj: object, callback: () => void): Finalizer {
     peek: { value: pair },
   });
   return finalizer;
-}
-
-/** Finalizers registered and not yet run nor detached. */
-export function liveFinalizers(): number {
-  return live;
-}
-
-/** How many finalizer callbacks have run because their object was collected. */
-export function finalizersRun(): number {
-  return ranSinceStart;
 }

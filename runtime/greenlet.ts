@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { GreenletError, GreenletExit, KILL_MESSAGE } from "./errors.js";
 import { track, type Collectable } from "./registry.js";
+import { thread } from "./thread-state.js";
 import { gettrace, settrace, type TraceEvent } from "./tracing.js";
 
 /** A greenlet body: called with the arguments of the first switch(). */
@@ -19,7 +20,8 @@ const NO_ARGS: readonly unknown[] = Object.freeze([]);
  * `resume`, its frames) strongly, so a back pointer would keep every
  * suspended greenlet alive. The switching code always has the public object
  * in hand instead (the receiver of switch(), a parent link, or the one a
- * kill makes when needed), and keeps the current greenlet's in `currentGreenlet`.
+ * kill makes when needed), and keeps the current greenlet's in
+ * `thread.currentGreenlet`.
  */
 class GreenletState implements Collectable {
   status: Status = PENDING;
@@ -45,7 +47,7 @@ class GreenletState implements Collectable {
     this.kind = kind;
     this.parent = parent;
     this.run = run;
-    this.serial = nextSerial++;
+    this.serial = thread.nextSerial++;
   }
 
   /** Only the main greenlet has no parent. */
@@ -53,33 +55,25 @@ class GreenletState implements Collectable {
     return this.parent === null;
   }
 
+  /** Started, not dead, and switched away: a switch() resumes it. */
+  get suspended(): boolean {
+    return this.status === ACTIVE && this.resume !== null;
+  }
+
   /** The registry's callback: the public object of this suspended greenlet was collected. */
   onCollected(): void {
     this.tracked = false;
     if (this.status !== ACTIVE) return;
-    if (this.killedIn !== 0 && this.killedIn === collectId) {
+    if (this.killedIn !== 0 && this.killedIn === thread.collectId) {
       // It caught the GreenletExit of this very collection and switched away,
       // and the only reference to itself it made was a temporary one: it can
       // never run again. greenlet leaks such a greenlet; here it is just freed.
       reportDidNotKill(this);
       return;
     }
-    pendingKills.push(this);
+    thread.pendingKills.push(this);
   }
 }
-
-let nextSerial = 0;
-
-/** Suspended greenlets found unreachable, waiting for collect() to kill them. */
-const pendingKills: GreenletState[] = [];
-/** The id of the collect() call in progress, 0 outside of one. */
-let collectId = 0;
-/** Greenlets started and not yet dead, main excluded: what auto-collect looks at. */
-let activeCount = 0;
-/** The greenlet an interrupt abandoned, while its code may still run; and what its switches fail with. */
-let abandoned: { state: GreenletState; error: unknown } | null = null;
-/** While interrupts are watched: the greenlets that switched away since the current job began. */
-let suspendedInJob: GreenletState[] | null = null;
 
 let stateOf: (g: Greenlet) => GreenletState;
 
@@ -169,12 +163,12 @@ export class Greenlet {
   switch(value?: unknown): Promise<unknown> {
     // `arguments`, not a rest parameter: no array is made for the usual zero or one value.
     const target = this.#state;
-    if (target.resume !== null && abandoned === null && gettrace() === null) {
+    if (target.resume !== null && thread.abandoned === null && thread.tracer === null) {
       // Fast path: a suspended target (never the current greenlet), nothing to trace, no interrupt being unwound.
       const count = arguments.length;
       const promise = suspendCurrent();
-      current = target;
-      currentGreenlet = this;
+      thread.current = target;
+      thread.currentGreenlet = this;
       target.killedIn = 0;
       const resume = target.resume;
       target.resume = null;
@@ -213,26 +207,22 @@ export class Greenlet {
 }
 
 // ---------------------------------------------------------------------------
-// The greenlets of this thread: each Worker loads its own copy of this module.
+// The main greenlet of this thread: each Worker loads its own copy of this module.
 
-/** The state of the greenlet running now. */
-let current: GreenletState = new GreenletState(Greenlet, null, undefined);
-current.status = ACTIVE;
-current.tracked = true; // never registered: the main greenlet lives as long as its thread
-/**
- * Its public object; null while a greenlet being killed runs without one
- * (its old one was collected), until something asks for it.
- */
-let currentGreenlet: Greenlet | null = new Greenlet(ADOPT as unknown as RunFunction, current as unknown as Greenlet);
-const mainGreenlet: Greenlet = currentGreenlet;
+{
+  const main = new GreenletState(Greenlet, null, undefined);
+  main.status = ACTIVE;
+  main.tracked = true; // never registered: the main greenlet lives as long as its thread
+  thread.adoptMain(main, new Greenlet(ADOPT as unknown as RunFunction, main as unknown as Greenlet));
+}
 
 function currentPublic(): Greenlet {
-  return currentGreenlet ?? (currentGreenlet = wrap(current));
+  return thread.currentGreenlet ?? (thread.currentGreenlet = wrap(thread.current));
 }
 
 /** The greenlet that is running now in this thread. */
 export function getcurrent(): Greenlet {
-  return currentGreenlet ?? currentPublic();
+  return thread.currentGreenlet ?? currentPublic();
 }
 
 /** Same as `new Greenlet(run, parent)`. */
@@ -243,6 +233,7 @@ export function greenlet(run?: RunFunction, parent?: Greenlet | null): Greenlet 
 // ---------------------------------------------------------------------------
 // Switching.
 
+// Takes the resolve function out of the Promise executor: empty between two calls, so no thread state.
 let capturedResolve: (value: unknown) => void = noop;
 function capture(resolve: (value: unknown) => void): void {
   capturedResolve = resolve;
@@ -256,11 +247,12 @@ function noop(): void {}
  * and finishes without ever switching away costs no registration at all.
  */
 function suspendCurrent(): Promise<unknown> {
-  const origin = current;
+  const origin = thread.current;
   if (!origin.tracked) {
     origin.tracked = true;
     track(currentPublic(), origin);
   }
+  const suspendedInJob = thread.suspendedInJob;
   if (suspendedInJob !== null) suspendedInJob.push(origin);
   const promise = new Promise(capture);
   origin.resume = capturedResolve;
@@ -283,7 +275,8 @@ function switchTo(
   thrown: boolean,
   error: unknown,
 ): Promise<unknown> {
-  if (abandoned !== null && current.parent === null) {
+  const abandoned = thread.abandoned;
+  if (abandoned !== null && thread.current.parent === null) {
     // The abandoned greenlet's code, resumed after the interrupt, switching as if it were main.
     return Promise.reject(abandoned.error);
   }
@@ -294,8 +287,8 @@ function switchTo(
     thrown = false;
     args = [error];
   }
-  if (targetState === current) {
-    const traced = gettrace() === null ? undefined : traceTransfer(thrown ? "throw" : "switch", currentPublic(), target);
+  if (targetState === thread.current) {
+    const traced = thread.tracer === null ? undefined : traceTransfer(thrown ? "throw" : "switch", currentPublic(), target);
     if (traced !== undefined) return Promise.reject(traced.error);
     return thrown ? Promise.reject(error) : Promise.resolve(pack(args));
   }
@@ -307,8 +300,8 @@ function switchTo(
       return Promise.reject(startError);
     }
   }
-  const origin = current;
-  const originGreenlet = currentGreenlet;
+  const origin = thread.current;
+  const originGreenlet = thread.currentGreenlet;
   const promise = suspendCurrent();
   enter(origin, originGreenlet, targetState, target, args, thrown, error, start);
   return promise;
@@ -335,9 +328,9 @@ function enter(
   error: unknown,
   start: Start | undefined,
 ): void {
-  current = state;
-  currentGreenlet = target;
-  if (gettrace() !== null) {
+  thread.current = state;
+  thread.currentGreenlet = target;
+  if (thread.tracer !== null) {
     // Public objects are made for the tracer only when there is one.
     const traced = traceTransfer(thrown ? "throw" : "switch", origin ?? wrap(originState), currentPublic());
     if (traced !== undefined) {
@@ -365,7 +358,7 @@ function begin(
 ): void {
   state.status = ACTIVE;
   state.run = undefined;
-  activeCount++;
+  thread.activeCount++;
   if (thrown) {
     // throw() on an unstarted greenlet: it dies without running.
     die(g, state, error, true);
@@ -402,25 +395,30 @@ class Rejection {
 // A greenlet abandoned by an interrupt is dead already when its run settles later.
 function returned(this: GreenletState, value: unknown): void {
   if (this.status !== DEAD) die(undefined, this, value, false);
-  else if (abandoned?.state === this) abandoned = null;
+  else if (thread.abandoned?.state === this) thread.abandoned = null;
 }
 
 function raised(this: GreenletState, error: unknown): void {
   if (this.status !== DEAD) die(undefined, this, error, true);
-  else if (abandoned?.state === this) abandoned = null;
+  else if (thread.abandoned?.state === this) thread.abandoned = null;
+}
+
+/** Marks a started greenlet dead: it can never be resumed. */
+export function retire(state: GreenletState): void {
+  state.status = DEAD;
+  state.resume = null;
+  thread.activeCount--;
 }
 
 /** `run` returned `outcome` or threw it: the greenlet dies and its parent takes over. */
 function die(g: Greenlet | undefined, state: GreenletState, outcome: unknown, thrown: boolean): void {
-  state.status = DEAD;
-  state.resume = null;
-  activeCount--;
+  retire(state);
   // Its registration, if any, stays: it fires when the public object goes, and is then ignored.
   if (thrown && outcome instanceof GreenletExit) thrown = false;
   let args: readonly unknown[] = thrown ? NO_ARGS : [outcome];
   let error = thrown ? outcome : undefined;
-  // The dying greenlet is the current one; its public object, if it has one, is `currentGreenlet`.
-  const origin = g ?? (current === state ? currentGreenlet : null);
+  // The dying greenlet is the current one; its public object, if it has one, is `thread.currentGreenlet`.
+  const origin = g ?? (thread.current === state ? thread.currentGreenlet : null);
   let target = firstLive(state.parent!);
   for (;;) {
     const targetState = stateOf(target);
@@ -456,7 +454,7 @@ function startOf(g: Greenlet, state: GreenletState): Start {
 
 /** Calls the tracer in the target; a tracer that throws is removed and its error raised in the target. */
 function traceTransfer(event: TraceEvent, origin: Greenlet, target: Greenlet): { error: unknown } | undefined {
-  const tracer = gettrace();
+  const tracer = thread.tracer;
   if (tracer === null) return undefined;
   try {
     tracer(event, [origin, target]);
@@ -485,23 +483,7 @@ function wrap(state: GreenletState): Greenlet {
 }
 
 // ---------------------------------------------------------------------------
-// Collection support, used by collect().
-
-/** The suspended greenlets found unreachable since the last call. */
-export function takePendingKills(): GreenletState[] {
-  return pendingKills.splice(0, pendingKills.length);
-}
-
-export function activeGreenlets(): number {
-  return activeCount;
-}
-
-/** Marks the collect() call in progress; returns the previous mark (collect() may nest). */
-export function setCollectId(id: number): number {
-  const previous = collectId;
-  collectId = id;
-  return previous;
-}
+// Kills, for collect().
 
 /**
  * Throws GreenletExit into each victim in turn, with its parent set to the
@@ -518,8 +500,8 @@ export function setCollectId(id: number): number {
 export async function killAll(victims: readonly GreenletState[], collection: number): Promise<number> {
   let died = 0;
   for (const victim of victims) {
-    if (victim.status !== ACTIVE || victim.resume === null) continue;
-    const killerState = current;
+    if (!victim.suspended) continue;
+    const killerState = thread.current;
     const killer = currentPublic();
     const originalParent = victim.parent;
     victim.parent = killer;
@@ -561,75 +543,6 @@ function reportUnraisable(state: GreenletState, error: unknown): void {
   process.stderr.write(`Exception ignored in: ${describe(state)}\n${detail}\n`);
 }
 
-/**
- * After an interrupt, the greenlet that was running can never run again:
- * it is marked dead, and the main greenlet, whose pending switch was
- * abandoned with the interrupted cell, becomes current again. Returns the
- * greenlet that was abandoned, if it was not the main one.
- *
- * `unwound`: the interrupt broke into running code (V8's termination runs
- * no catch or finally, and drops the jobs queued in the context). The
- * greenlets that switched away during the job it broke into may have lost
- * their frames before their `await` took hold of the switch's promise: they
- * could never be resumed, and a collect() that threw GreenletExit into one
- * would wait for it forever. They die too (their finally blocks do not run).
- *
- * Otherwise the interrupt came between two jobs, and can find the running
- * greenlet resumed but not yet running: its code then runs once more,
- * believing itself current. Until that code settles (or `forgetAbandoned()`
- * says a new cell starts), a switch() or throw() made while the main
- * greenlet is current is taken to be that code's and fails with `error`;
- * otherwise it would suspend the main greenlet in the abandoned one's place,
- * and two greenlets switching to each other would go on forever.
- */
-export function abandonRunning(error: unknown = new GreenletError("the running greenlet was abandoned"), unwound = false): Greenlet | null {
-  const running = current;
-  const runningGreenlet = currentGreenlet;
-  let main = running;
-  while (main.parent !== null) main = stateOf(main.parent);
-  if (running !== main) {
-    running.status = DEAD;
-    running.resume = null;
-    activeCount--;
-    abandoned = { state: running, error };
-  }
-  if (unwound && suspendedInJob !== null) {
-    for (const state of suspendedInJob) {
-      if (state === main || state.status !== ACTIVE || state.resume === null) continue;
-      state.status = DEAD;
-      state.resume = null;
-      activeCount--;
-    }
-    suspendedInJob.length = 0;
-  }
-  main.resume = null;
-  current = main;
-  currentGreenlet = main === running ? runningGreenlet : mainGreenlet;
-  return running === main ? null : runningGreenlet;
-}
-
-/**
- * For interruptible code: from now on, remember which greenlets switch away
- * in each job, so that an interrupt can tell whose frames it unwound.
- * `jobStarted()` is to be called whenever a promise job or an evaluation begins.
- */
-export function watchSwitchesPerJob(): void {
-  suspendedInJob ??= [];
-}
-
-export function jobStarted(): void {
-  if (suspendedInJob !== null && suspendedInJob.length !== 0) suspendedInJob.length = 0;
-}
-
-/** Main code runs again (a new cell): switches from the main greenlet are its own. */
-export function forgetAbandoned(): void {
-  abandoned = null;
-}
-
-export function isMainRunning(): boolean {
-  return current.parent === null;
-}
-
 // ---------------------------------------------------------------------------
 // Presentation.
 
@@ -637,7 +550,7 @@ function describe(state: GreenletState): string {
   let words: string;
   if (state.status === PENDING) words = "pending";
   else if (state.status === DEAD) words = "dead";
-  else words = state === current ? "current active started" : "suspended active started";
+  else words = state === thread.current ? "current active started" : "suspended active started";
   if (state.isMain) words += " main";
   return `<${state.kind.name || "Greenlet"} #${state.serial} ${words}>`;
 }

@@ -1,4 +1,4 @@
-import { isMainRunning } from "../greenlet.js";
+import { isMainRunning } from "../engine-hooks.js";
 import { currentOwner } from "./cell-store.js";
 
 let installed = false;

@@ -1,6 +1,7 @@
-import { inspect, types } from "node:util";
+import { inspect } from "node:util";
 import { ECHO_OPTIONS } from "./echo.js";
 import type { CellError } from "./events.js";
+import { looksLikeError } from "./guards.js";
 import { rewriteStack, type SourceLookup } from "./source-map.js";
 import { CellSyntaxError } from "./transpile.js";
 
@@ -12,20 +13,9 @@ export class Interrupted extends Error {
 }
 Interrupted.prototype.name = "Interrupted";
 
-interface ErrorLike {
-  name?: unknown;
-  message?: unknown;
-  stack?: unknown;
-}
-
-function isErrorLike(value: unknown): value is ErrorLike {
-  // Errors thrown in a session's context are not instances of this realm's Error.
-  return value instanceof Error || types.isNativeError(value) || (typeof value === "object" && value !== null && "stack" in value && "message" in value);
-}
-
 /** What to report for a thrown value: stack mapped to the cells' TypeScript, engine frames cut. */
 export function cellError(value: unknown, sources: SourceLookup, filename?: string, lineOffset = 0): CellError {
-  if (!isErrorLike(value)) {
+  if (!looksLikeError(value)) {
     const shown = inspect(value, ECHO_OPTIONS);
     const uncaught = `Uncaught ${shown}`;
     return { ename: value === null ? "null" : typeof value, evalue: shown, traceback: [uncaught], uncaught, value };

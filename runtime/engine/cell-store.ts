@@ -1,5 +1,5 @@
 import v8 from "node:v8";
-import { jobStarted } from "../greenlet.js";
+import { jobStarted } from "../engine-hooks.js";
 import type { CellId } from "./events.js";
 
 /** Whom output belongs to: a cell of a session. */

@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { echo } from "./echo.js";
 import type { MimeBundle } from "./events.js";
+import { isThenable } from "./guards.js";
 
 /** An object with this method shows itself rich: it returns a MIME bundle. */
 export const DISPLAY_SYMBOL = Symbol.for("Jupyter.display");
@@ -13,6 +14,30 @@ export interface DisplayOptions {
   /** Replace the output shown earlier under `id` instead of adding one. */
   update?: boolean;
   metadata?: Record<string, unknown>;
+}
+
+/**
+ * Shows a value as rich output. Returns the handle of an output with an
+ * `id` (undefined otherwise), or, when the value's display method returns a
+ * promise, a promise of that, resolved once the output is shown.
+ */
+export type DisplayFunction = (value: unknown, options?: DisplayOptions) => DisplayResult;
+
+export type DisplayResult = DisplayHandle | undefined | Promise<DisplayHandle | undefined>;
+
+export interface DisplayHandle {
+  id: string;
+  /** Replaces the output in place; a promise when the new value's display method is asynchronous. */
+  update(value: unknown, options?: DisplayOptions): Promise<void> | undefined;
+}
+
+export interface DisplayHelpers {
+  html(html: string): void;
+  markdown(markdown: string): void;
+  svg(svg: string): void;
+  png(bytes: Uint8Array): void;
+  jpeg(bytes: Uint8Array): void;
+  json(value: unknown): void;
 }
 
 const BINARY = /^(image\/(png|jpeg|gif|webp)|application\/pdf|application\/octet-stream)$/;
@@ -62,10 +87,6 @@ function toBundle(value: unknown, produced: unknown, promised: boolean): MimeBun
   for (const [type, content] of Object.entries(produced as Record<string, unknown>)) bundle[type] = encode(content, type);
   bundle["text/plain"] ??= echo(value);
   return bundle;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
 }
 
 function encode(content: unknown, mime: string): unknown {

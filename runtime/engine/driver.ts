@@ -1,6 +1,6 @@
 import v8 from "node:v8";
 import type vm from "node:vm";
-import { abandonRunning, forgetAbandoned, jobStarted, watchSwitchesPerJob } from "../greenlet.js";
+import { abandonRunning, forgetAbandoned, jobStarted, watchSwitchesPerJob } from "../engine-hooks.js";
 import { activeOwner, executingCells, ownerDepth, ownerOf, resetOwners, trackOwners } from "./cell-store.js";
 import { Interrupted } from "./cell-error.js";
 import { SigintGuard } from "./sigint-guard.js";

@@ -1,6 +1,6 @@
-export { Session, type SessionOptions, type ExecuteOptions, type DisplayHandle, type DisplayHelpers } from "./session.js";
+export { Session, type SessionOptions, type ExecuteOptions } from "./session.js";
 export type { EngineEvent, EngineListener, CellOutcome, CellError, CellId, MimeBundle } from "./events.js";
-export { DISPLAY_SYMBOL, type DisplayOptions } from "./display.js";
+export { DISPLAY_SYMBOL, type DisplayOptions, type DisplayHandle, type DisplayHelpers } from "./display.js";
 export { ECHO_OPTIONS, echo } from "./echo.js";
 export { Interrupted } from "./cell-error.js";
 export type { Completions } from "./introspection/completion.js";

@@ -1,19 +1,22 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { types } from "node:util";
 import v8 from "node:v8";
 import vm from "node:vm";
 import * as runtime from "../index.js";
 import { collect, runtimeCounts } from "../index.js";
-import { installOutputCapture, withoutCapture } from "./capture.js";
+import { isMainRunning } from "../engine-hooks.js";
+import { installOutputCapture } from "./capture.js";
 import { cellError, Interrupted } from "./cell-error.js";
-import { isMainRunning } from "../greenlet.js";
 import { activeOwner, currentOwner, enterExecution, leaveExecution, runAs, type CellOwner, type CellSink } from "./cell-store.js";
 import { createCellContext, INVOKE_FUNCTION, setInvocation } from "./context.js";
-import { bundleOf, type DisplayOptions } from "./display.js";
+import { isError, isThenable } from "./guards.js";
+import { bundleOf } from "./display.js";
+import { makeDisplay } from "./display-function.js";
 import { cellFinished, cellStarted, drive, evaluate, interruptsReady, stopDriving, type Drivable } from "./driver.js";
+import { CellEvents } from "./event-order.js";
 import type { CellError, CellId, CellOutcome, EngineEvent, EngineListener, MimeBundle } from "./events.js";
 import { toCell, transpileCell, type CellScript } from "./object-literal.js";
+import { runtimeGlobals, type SessionGlobal } from "./prebound.js";
 import { ProjectModules } from "./project/project-modules.js";
 import type { Importer } from "./project/resolve.js";
 import { bindLive } from "./live-bindings.js";
@@ -69,15 +72,6 @@ interface ReplValue {
   user: boolean;
 }
 
-/**
- * A display whose bundle is still coming (the value's display method
- * returned a promise), or an event of its cell waiting behind one.
- */
-interface HeldEvent {
-  event?: EngineEvent;
-  settled: boolean;
-}
-
 let sessionCount = 0;
 
 /** The function behind bindExports(), called by the cell it runs. */
@@ -111,7 +105,7 @@ export class Session implements Drivable, CellSink {
    */
   readonly #global: Record<string, unknown>;
   readonly #ContextPromise: PromiseConstructor;
-  readonly #listeners = new Set<EngineListener>();
+  readonly #events = new CellEvents();
   readonly #sources = new Map<string, CellSource>();
   readonly #drainScript = new vm.Script("undefined");
   readonly #invokeScript = new vm.Script(`${INVOKE_FUNCTION}()`);
@@ -121,14 +115,6 @@ export class Session implements Drivable, CellSink {
   #running: { owner: CellOwner; fail: (error: Interrupted) => void } | undefined;
   #closed = false;
   readonly #replValues: Record<ReplName, ReplValue> = { _: { value: undefined, user: false }, _error: { value: undefined, user: false } };
-  /**
-   * Per cell, its events in order from the first display still waiting for
-   * its bundle: they are published once everything before them is, so an
-   * asynchronous display keeps its place among the cell's outputs.
-   */
-  readonly #held = new Map<CellId, HeldEvent[]>();
-  /** Called when a cell's held events have all been published. */
-  readonly #flushed = new Map<CellId, Array<() => void>>();
   readonly #types: CellLanguageService;
   typeCheck: "off" | "warn";
   /** The project's own modules that cells import (TypeScript sources among them). */
@@ -140,9 +126,8 @@ export class Session implements Drivable, CellSink {
     this.autoCollect = options.autoCollect ?? true;
     this.typeCheck = options.typeCheck ?? "off";
     this.#types = new CellLanguageService(this.cwd, options.declarations);
-    if (options.onEvent) this.#listeners.add(options.onEvent);
+    if (options.onEvent) this.#events.listen(options.onEvent);
     installOutputCapture();
-    const display = this.#makeDisplay();
     const session = this;
     this.modules = new ProjectModules(
       {
@@ -164,23 +149,12 @@ export class Session implements Drivable, CellSink {
       name: `greenlet-ts session ${++sessionCount}`,
       globals: {
         ...runtimeGlobals(),
-        display,
-        clearOutput: (wait = false) => this.#emitFromCell((cell) => ({ kind: "clear", cell, wait: Boolean(wait) })),
-        // The cell-side switch for the option below: a notebook can show CPython's collection order.
-        autoCollect: (on?: boolean): boolean => {
-          if (on !== undefined) this.autoCollect = Boolean(on);
-          return this.autoCollect;
-        },
-        // And for type checking: a notebook turns the language service's warnings on for its cells.
-        typeCheck: (on?: boolean): boolean => {
-          if (on !== undefined) this.typeCheck = on ? "warn" : "off";
-          return this.typeCheck === "warn";
-        },
+        ...this.#sessionGlobals(cellImporter),
+        // What the transformed cells call into the session with.
         [IMPORT_FUNCTION]: (specifier: string) => this.modules.import(specifier, cellImporter),
         [BIND_FUNCTION]: async (specifier: string) => this.#bind(await this.modules.import(specifier, cellImporter)),
         [BIND_IMPORTS]: (namespace: Record<string, unknown>, names: Record<string, string>) => bindLive(this.#global, namespace, names),
         [IMPORT_META]: { url: new URL(`file://${this.cwd}/`).href, dirname: this.cwd },
-        require: this.modules.requireFunction(cellImporter),
         ...options.globals,
       },
       runCallback: (owner, callback, args) => this.#invokeLater(owner, callback, args),
@@ -191,6 +165,30 @@ export class Session implements Drivable, CellSink {
     this.#ContextPromise = this.#global.Promise as PromiseConstructor;
     this.#defineReplNames();
     drive(this, options.interrupts ?? true);
+  }
+
+  /** The session's own pre-bound names: each is declared for the language service in prebound.ts, and this type makes the two lists agree. */
+  #sessionGlobals(cellImporter: Importer): Record<SessionGlobal, unknown> {
+    return {
+      display: makeDisplay({
+        events: this.#events,
+        callingCell: () => this.#callingCell(),
+        // Taken when display() is called: the context does not exist yet.
+        contextPromise: () => this.#ContextPromise,
+      }),
+      clearOutput: (wait = false) => this.#emitFromCell((cell) => ({ kind: "clear", cell, wait: Boolean(wait) })),
+      // The cell-side switch for the option below: a notebook can show CPython's collection order.
+      autoCollect: (on?: boolean): boolean => {
+        if (on !== undefined) this.autoCollect = Boolean(on);
+        return this.autoCollect;
+      },
+      // And for type checking: a notebook turns the language service's warnings on for its cells.
+      typeCheck: (on?: boolean): boolean => {
+        if (on !== undefined) this.typeCheck = on ? "warn" : "off";
+        return this.typeCheck === "warn";
+      },
+      require: this.modules.requireFunction(cellImporter),
+    };
   }
 
   /**
@@ -206,8 +204,7 @@ export class Session implements Drivable, CellSink {
 
   /** Listens to the session's events; returns the function that stops listening. */
   on(listener: EngineListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#events.listen(listener);
   }
 
   /** How many cells have been executed (the id of the last one). */
@@ -281,14 +278,14 @@ export class Session implements Drivable, CellSink {
   // --- CellSink ---------------------------------------------------------------
 
   write(cell: CellId, name: "stdout" | "stderr", text: string): void {
-    this.#emit({ kind: "stream", cell, name, text });
+    this.#events.emit({ kind: "stream", cell, name, text });
   }
 
   lateError(cell: CellId, error: unknown): void {
     const described = this.#describe(error);
     // As in the Node REPL, where an error thrown later by a timer is `_error` too.
     if (!this.#replValues._error.user) this.#replValues._error.value = described.value;
-    this.#emit({ kind: "error", cell, error: described, late: true });
+    this.#events.emit({ kind: "error", cell, error: described, late: true });
   }
 
   // --- cells ------------------------------------------------------------------
@@ -308,7 +305,7 @@ export class Session implements Drivable, CellSink {
       const { value, data } = await runAs(owner, () => this.#evaluateCell(owner, code, filename, options.lineOffset ?? 0, interrupted));
       if (data !== undefined) {
         if (underscore && !this.#replValues._.user) this.#replValues._.value = value;
-        this.#emit({ kind: "result", cell, data, metadata: {}, value });
+        this.#events.emit({ kind: "result", cell, data, metadata: {}, value });
       }
       outcome = data === undefined ? { status: "ok", cell, value } : { status: "ok", cell, value, data };
     } catch (thrown) {
@@ -319,13 +316,13 @@ export class Session implements Drivable, CellSink {
         owner.interrupted = true;
         // Displays still waiting for their bundles are shown when they come, if they come; an
         // interrupt stops every cell's output from waiting for them (a finished cell's timer may have started one).
-        for (const waiting of [...this.#held.keys()]) this.#abandonHeld(waiting);
-        this.#emit({ kind: "error", cell, error, late: false });
+        this.#events.abandonAll();
+        this.#events.emit({ kind: "error", cell, error, late: false });
         outcome = { status: "interrupted", cell, error };
       } else {
         // Behind the cell's displays still coming, if any; the cell ends when they are shown.
-        this.#emit({ kind: "error", cell, error, late: false });
-        if (this.#held.has(cell)) await Promise.race([this.#whenFlushed(cell), interrupted]).catch(() => this.#abandonHeld(cell));
+        this.#events.emit({ kind: "error", cell, error, late: false });
+        if (this.#events.holds(cell)) await Promise.race([this.#events.whenFlushed(cell), interrupted]).catch(() => this.#events.abandon(cell));
         outcome = { status: "error", cell, error };
       }
     } finally {
@@ -353,11 +350,11 @@ export class Session implements Drivable, CellSink {
       if (counts.activeGreenlets > 0 || counts.liveFinalizers > 0) await Promise.race([collect(), interrupted]);
     }
     // An error shown as a result gets the same stack as a thrown one: cell positions, no engine frames.
-    if (isErrorLike(value)) this.#describe(value);
+    if (isError(value)) this.#describe(value);
     let data = value === undefined ? undefined : bundleOf(value, undefined, (promise) => this.#settle(promise));
     if (data instanceof Promise) data = await Promise.race([data, interrupted]);
     // The displays the cell started belong to it: it ends once they are shown.
-    if (this.#held.has(owner.cell)) await Promise.race([this.#whenFlushed(owner.cell), interrupted]);
+    if (this.#events.holds(owner.cell)) await Promise.race([this.#events.whenFlushed(owner.cell), interrupted]);
     return { value, data: data as MimeBundle | undefined };
   }
 
@@ -477,63 +474,6 @@ export class Session implements Drivable, CellSink {
     return existsSync(file) ? file : name;
   }
 
-  #makeDisplay(): DisplayFunction & DisplayHelpers {
-    const show = (value: unknown, options: DisplayOptions = {}): DisplayResult => {
-      const metadata = options.metadata ?? {};
-      const id = options.id;
-      if (options.update && id === undefined) throw new TypeError("display(value, { update: true }) needs an id");
-      const cell = this.#callingCell();
-      // Called from a cell's code, maybe while it runs: the context drains its jobs when that code returns.
-      const data = bundleOf(value, options.mime, (promise) => new Promise((resolve, reject) => promise.then(resolve, reject)));
-      const handle: DisplayHandle | undefined =
-        id === undefined
-          ? undefined
-          : {
-              id,
-              update: (next: unknown, more: DisplayOptions = {}) => {
-                const updated = show(next, { ...options, ...more, id, update: true });
-                return isThenable(updated) ? (updated as Promise<unknown>).then(() => undefined) : undefined;
-              },
-            };
-      const event = (bundle: MimeBundle, shownIn: CellId): EngineEvent =>
-        options.update
-          ? { kind: "update", cell: shownIn, data: bundle, metadata, displayId: id! }
-          : id === undefined
-            ? { kind: "display", cell: shownIn, data: bundle, metadata }
-            : { kind: "display", cell: shownIn, data: bundle, metadata, displayId: id };
-      if (!(data instanceof Promise)) {
-        if (cell !== undefined) this.#emit(event(data, cell));
-        return handle;
-      }
-      // The value's display method returned a promise (Deno's convention, which anywidget uses):
-      // display() returns a promise too, as Deno.jupyter.display does. Until the bundle comes,
-      // what the cell prints after this call waits behind it, so the output keeps the order
-      // of the calls whether the cell awaits display() or not.
-      const slot = cell === undefined ? undefined : this.#hold(cell);
-      const shown = data.then(
-        (bundle) => {
-          if (slot !== undefined) this.#release(cell!, slot, event(bundle, cell!));
-          return handle;
-        },
-        (error: unknown) => {
-          if (slot !== undefined) this.#release(cell!, slot);
-          throw error;
-        },
-      );
-      // A promise of the cell's own realm, so that `instanceof Promise` holds in the cell.
-      return new this.#ContextPromise<DisplayHandle | undefined>((resolve, reject) => shown.then(resolve, reject));
-    };
-    const helpers: DisplayHelpers = {
-      html: (html: string) => void show(html, { mime: "text/html" }),
-      markdown: (markdown: string) => void show(markdown, { mime: "text/markdown" }),
-      svg: (svg: string) => void show(svg, { mime: "image/svg+xml" }),
-      png: (bytes: Uint8Array) => void show(bytes, { mime: "image/png" }),
-      jpeg: (bytes: Uint8Array) => void show(bytes, { mime: "image/jpeg" }),
-      json: (value: unknown) => void show(value, { mime: "application/json" }),
-    };
-    return Object.assign(show, helpers);
-  }
-
   /** The cell that owns the current code (or the executing one), if it is this session's. */
   #callingCell(): CellId | undefined {
     const owner = activeOwner() ?? this.#running?.owner;
@@ -543,115 +483,8 @@ export class Session implements Drivable, CellSink {
   /** An event for the cell that owns the current code (or the executing one). */
   #emitFromCell(make: (cell: CellId) => EngineEvent): void {
     const cell = this.#callingCell();
-    if (cell !== undefined) this.#emit(make(cell));
+    if (cell !== undefined) this.#events.emit(make(cell));
   }
-
-  // --- the order of a cell's events around displays still coming ---------------
-
-  /** A place among the cell's events for a display whose bundle is still coming. */
-  #hold(cell: CellId): HeldEvent {
-    const slot: HeldEvent = { settled: false };
-    const held = this.#held.get(cell);
-    if (held === undefined) this.#held.set(cell, [slot]);
-    else held.push(slot);
-    return slot;
-  }
-
-  /** The display came (or failed: no event): publishes it and whatever waited behind it. */
-  #release(cell: CellId, slot: HeldEvent, event?: EngineEvent): void {
-    slot.settled = true;
-    slot.event = event;
-    const held = this.#held.get(cell);
-    if (held === undefined || !held.includes(slot)) {
-      // Its cell was interrupted and stopped waiting: it shows up late, as a timer's output would.
-      if (event !== undefined) this.#publish(event);
-      return;
-    }
-    while (held.length > 0 && held[0]!.settled) {
-      const next = held.shift()!;
-      if (next.event !== undefined) this.#publish(next.event);
-    }
-    if (held.length === 0) this.#heldDone(cell);
-  }
-
-  /** Publishes what is ready of a cell's held events now; the displays still coming come later, out of order. */
-  #abandonHeld(cell: CellId): void {
-    const held = this.#held.get(cell);
-    if (held === undefined) return;
-    for (const slot of held) if (slot.event !== undefined) this.#publish(slot.event);
-    this.#heldDone(cell);
-  }
-
-  #heldDone(cell: CellId): void {
-    this.#held.delete(cell);
-    const waiting = this.#flushed.get(cell);
-    this.#flushed.delete(cell);
-    for (const resolve of waiting ?? []) resolve();
-  }
-
-  /** Resolves when nothing of the cell is held any more. */
-  #whenFlushed(cell: CellId): Promise<void> {
-    if (!this.#held.has(cell)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const waiting = this.#flushed.get(cell);
-      if (waiting === undefined) this.#flushed.set(cell, [resolve]);
-      else waiting.push(resolve);
-    });
-  }
-
-  /** An event of a cell: published now, or after the displays of the cell still coming. */
-  #emit(event: EngineEvent): void {
-    const held = this.#held.get(event.cell);
-    if (held !== undefined) held.push({ event, settled: true });
-    else this.#publish(event);
-  }
-
-  #publish(event: EngineEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        withoutCapture(() => listener(event));
-      } catch (error) {
-        process.stderr.write(`An engine listener failed: ${String((error as Error)?.stack ?? error)}\n`);
-      }
-    }
-  }
-}
-
-export type DisplayResult = DisplayHandle | undefined | Promise<DisplayHandle | undefined>;
-
-/**
- * Shows a value as rich output. Returns the handle of an output with an
- * `id` (undefined otherwise), or, when the value's display method returns a
- * promise, a promise of that, resolved once the output is shown.
- */
-export type DisplayFunction = (value: unknown, options?: DisplayOptions) => DisplayResult;
-
-export interface DisplayHandle {
-  id: string;
-  /** Replaces the output in place; a promise when the new value's display method is asynchronous. */
-  update(value: unknown, options?: DisplayOptions): Promise<void> | undefined;
-}
-
-export interface DisplayHelpers {
-  html(html: string): void;
-  markdown(markdown: string): void;
-  svg(svg: string): void;
-  png(bytes: Uint8Array): void;
-  jpeg(bytes: Uint8Array): void;
-  json(value: unknown): void;
-}
-
-function runtimeGlobals(): Record<string, unknown> {
-  const { greenlet, Greenlet, getcurrent, GreenletExit, GreenletError, settrace, gettrace, collect: collectNow, finalize } = runtime;
-  return { greenlet, Greenlet, getcurrent, GreenletExit, GreenletError, settrace, gettrace, collect: collectNow, finalize };
-}
-
-function isErrorLike(value: unknown): value is Error {
-  return value instanceof Error || types.isNativeError(value);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
 }
 
 export type { MimeBundle };

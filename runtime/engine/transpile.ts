@@ -1,5 +1,4 @@
-import { createRequire } from "node:module";
-import type * as Swc from "@swc/core";
+import { swc, swcErrors } from "./swc.js";
 
 /** TypeScript stripped to JavaScript, with the source map back to the TypeScript. */
 export interface Transpiled {
@@ -20,9 +19,6 @@ export class CellSyntaxError extends SyntaxError {
 }
 CellSyntaxError.prototype.name = "SyntaxError";
 
-const require = createRequire(import.meta.url);
-let swc: typeof Swc | undefined;
-
 /**
  * Strips types with swc (measured fastest here: about 0.05 ms for a small
  * cell), keeping ES modules syntax and top-level await for the REPL transform.
@@ -30,9 +26,8 @@ let swc: typeof Swc | undefined;
  * and type-only imports are handled by swc.
  */
 export function transpile(source: string, filename: string): Transpiled {
-  swc ??= require("@swc/core") as typeof Swc;
   try {
-    const output = swc.transformSync(source, {
+    const output = swc().transformSync(source, {
       filename,
       swcrc: false,
       configFile: false,
@@ -53,27 +48,15 @@ export function transpile(source: string, filename: string): Transpiled {
 }
 
 /**
- * swc reports an error as text: `x MESSAGE`, then a snippet whose numbered
- * lines (` 2 | code`) are followed by a caret line (`   :    ^`) under the
- * error. An error at the end of input has no caret: it is at the last line.
+ * The CellSyntaxError for what swc threw: its first error's message, at the
+ * first caret under the code; an error at the end of input has no caret: it
+ * is at the last line the snippet shows, or the source's last line.
  */
 export function toSyntaxError(error: unknown, source: string): CellSyntaxError {
-  const text = String((error as Error)?.message ?? error);
-  const lines = text.split("\n");
-  const message = /^\s*x (.+)$/.exec(lines.find((line) => /^\s*x /.test(line)) ?? "")?.[1]?.trim() ?? lines[0]!.trim();
-  let line = 0;
-  let column = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const numbered = /^\s*(\d+) \|/.exec(lines[i]!);
-    if (numbered === null) continue;
-    line = Number(numbered[1]);
-    const caret = lines[i + 1];
-    if (caret !== undefined && /^\s*:\s*\^/.test(caret)) {
-      const gutter = lines[i]!.indexOf("|");
-      column = caret.indexOf("^") - (gutter + 2) + 1;
-      break;
-    }
-  }
-  if (line === 0) line = source.split("\n").length;
-  return new CellSyntaxError(message, line, Math.max(column, 1));
+  const errors = swcErrors(error);
+  const pointed = errors.find((e) => e.line !== undefined);
+  let lastLine: number | undefined;
+  for (const e of errors) lastLine = e.lastLine ?? lastLine;
+  const line = pointed?.line ?? lastLine ?? source.split("\n").length;
+  return new CellSyntaxError(errors[0]!.message, line, Math.max(pointed?.column ?? 0, 1));
 }

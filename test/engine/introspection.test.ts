@@ -43,6 +43,27 @@ describe("introspection for the kernel", () => {
     expect(s.results[4]).toEqual({ found: false, data: {} });
   });
 
+  test("every pre-bound name is declared for the language service, and so are a host's extra globals", async () => {
+    const prebound = ["greenlet", "Greenlet", "getcurrent", "GreenletExit", "GreenletError", "settrace", "gettrace", "collect", "finalize", "display", "clearOutput", "autoCollect", "typeCheck", "_", "_error"];
+    const s = await runSession(
+      [
+        ...prebound.map((name) => ({ inspect: name, cursor: 1 })),
+        { complete: "hostAns" },
+        { inspect: "hostAnswer", cursor: 1 },
+        "const g: Greenlet = getcurrent(); let e: GreenletExit | GreenletError = new GreenletExit(); const n: string = hostAnswer",
+      ],
+      { globals: { hostAnswer: 42 }, declarations: "/** The host's answer. */\nconst hostAnswer: number;", typeCheck: "warn" },
+    );
+    // Declared, not found only as a runtime value (which would show as `[Function: ...]` or a value).
+    const shown = prebound.map((name, i) => [name, /^(const|function|var|namespace) /.test(s.results[i].data["text/plain"])]);
+    expect(shown).toEqual(prebound.map((name) => [name, true]));
+    expect(s.results[prebound.length].matches).toEqual(["hostAnswer"]);
+    expect(s.results[prebound.length + 1].data["text/plain"]).toBe("const hostAnswer: number\n\nThe host's answer.");
+    // The classes are types too; the host's declaration is checked.
+    const stderr = s.events.filter((e) => e.kind === "stream" && e.name === "stderr").map((e) => e.text);
+    expect(stderr).toEqual([expect.stringMatching(/^cell\[1\]:1:\d+ - error TS2322: Type 'number' is not assignable to type 'string'\.\n$/)]);
+  });
+
   test("isComplete: complete, incomplete with an indent, invalid", async () => {
     const s = await runSession([
       { isComplete: "1 + 1" },

@@ -1,11 +1,7 @@
-import { createRequire } from "node:module";
-import type * as Swc from "@swc/core";
+import { swc, swcErrors, type SwcError } from "../swc.js";
 
 /** Whether a cell can run as typed, as Jupyter's is_complete asks (for `jupyter console`). */
 export type Completeness = { status: "complete" } | { status: "incomplete"; indent: string } | { status: "invalid" };
-
-const require = createRequire(import.meta.url);
-let swc: typeof Swc | undefined;
 
 /**
  * Lines that, put after the cell, make some incomplete cells valid: an
@@ -38,13 +34,12 @@ export function isComplete(code: string): Completeness {
   // `{ a: 1, b: 2 }` runs as an object literal (see object-literal.ts), though it is no statement.
   if (/^\s*\{/.test(code) && parses(`(${code}\n)`)) return { status: "complete" };
   const errors = syntaxErrors(`${code}\n\n`);
-  const incomplete = errors === undefined || errors.every((error) => error.atEnd) || CONTINUATIONS.some((line) => parses(`${code}\n${line}`));
+  const incomplete = errors === undefined || errors.every((error) => !error.pointed) || CONTINUATIONS.some((line) => parses(`${code}\n${line}`));
   return incomplete ? { status: "incomplete", indent: "  ".repeat(openBrackets(code)) } : { status: "invalid" };
 }
 
 function parse(code: string): void {
-  swc ??= require("@swc/core") as typeof Swc;
-  swc.parseSync(code, { syntax: "typescript", decorators: true, target: "es2022" });
+  swc().parseSync(code, { syntax: "typescript", decorators: true, target: "es2022" });
 }
 
 function parses(code: string): boolean {
@@ -56,26 +51,13 @@ function parses(code: string): boolean {
   }
 }
 
-/**
- * The errors swc reports for `code` (undefined if it parses): each one is
- * `x MESSAGE` followed by a snippet whose numbered lines (` 2 | code`) are
- * followed by a caret line (`   :  ^^`) under the error; an error at the end
- * of the input has no caret.
- */
-function syntaxErrors(code: string): Array<{ message: string; atEnd: boolean }> | undefined {
+/** The errors swc reports for `code` (undefined if it parses). */
+function syntaxErrors(code: string): SwcError[] | undefined {
   try {
     parse(code);
     return undefined;
   } catch (error) {
-    const lines = String((error as Error)?.message ?? error).split("\n");
-    const errors: Array<{ message: string; atEnd: boolean }> = [];
-    for (let i = 0; i < lines.length; i++) {
-      const start = /^\s*x (.+)$/.exec(lines[i]!);
-      if (start !== null) errors.push({ message: start[1]!.trim(), atEnd: true });
-      else if (errors.length > 0 && /^\s*\d+ \|/.test(lines[i]!) && /^\s*:.*\^/.test(lines[i + 1] ?? "")) errors[errors.length - 1]!.atEnd = false;
-    }
-    // Text in a shape not recognised: no error is known to be repairable.
-    return errors.length > 0 ? errors : [{ message: lines[0] ?? "", atEnd: false }];
+    return swcErrors(error);
   }
 }
 

@@ -1,82 +1,14 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as TS from "typescript";
+import { preludeDeclarations } from "../prebound.js";
+import { fileStamp } from "../project/resolve.js";
 
 const require = createRequire(import.meta.url);
-/** The runtime's declarations, for `import ... from "greenlet-ts"` and the pre-bound names. */
+/** The runtime's declarations, for `import ... from "greenlet-ts"` and the pre-bound names (prebound.ts). */
 const RUNTIME_TYPES = fileURLToPath(new URL("../../index.d.ts", import.meta.url));
-
-/** What every session pre-binds, declared for the language service. */
-const PRELUDE = `
-import type * as G from "greenlet-ts";
-declare global {
-  const greenlet: typeof G.greenlet;
-  const Greenlet: typeof G.Greenlet;
-  type Greenlet = G.Greenlet;
-  const getcurrent: typeof G.getcurrent;
-  const GreenletExit: typeof G.GreenletExit;
-  const GreenletError: typeof G.GreenletError;
-  const settrace: typeof G.settrace;
-  const gettrace: typeof G.gettrace;
-  const collect: typeof G.collect;
-  const finalize: typeof G.finalize;
-  interface DisplayOptions {
-    /** Show the value as this MIME type (bytes become base64 for images). */
-    mime?: string;
-    /** A display id, to update this output in place later. */
-    id?: string;
-    /** Replace the output shown earlier under \`id\`. */
-    update?: boolean;
-    metadata?: Record<string, unknown>;
-  }
-  interface DisplayHandle {
-    id: string;
-    /** Replaces the output in place (a promise when the new value's display method is asynchronous). */
-    update(value: unknown, options?: DisplayOptions): Promise<void> | undefined;
-  }
-  /**
-   * Shows a value as rich output: its own MIME bundle, the MIME type asked
-   * for, or text. Returns the output's handle when it has an \`id\`; when the
-   * value's \`[Symbol.for("Jupyter.display")]()\` returns a promise, a promise
-   * of that, resolved once the output is shown.
-   */
-  function display(value: DisplayPlain, options: DisplayOptions & { id: string }): DisplayHandle;
-  function display(value: DisplayPlain, options?: DisplayOptions): undefined;
-  function display(value: unknown, options: DisplayOptions & { id: string }): DisplayHandle | Promise<DisplayHandle>;
-  function display(value: unknown, options?: DisplayOptions): undefined | Promise<undefined>;
-  /** Values that cannot have a display method of their own: display() of one returns at once. */
-  type DisplayPlain = string | number | bigint | boolean | null | undefined | ArrayBuffer | ArrayBufferView;
-  namespace display {
-    function html(html: string): void;
-    function markdown(markdown: string): void;
-    function svg(svg: string): void;
-    function png(bytes: Uint8Array): void;
-    function jpeg(bytes: Uint8Array): void;
-    function json(value: unknown): void;
-  }
-  /** Clears the cell's output (after the next output when \`wait\` is true). */
-  function clearOutput(wait?: boolean): void;
-  /**
-   * Whether the session runs collect() after each cell (while greenlets or
-   * finalizers are alive): \`autoCollect(false)\` turns it off, so that
-   * garbage is found only at an explicit \`await collect()\`, as in CPython.
-   */
-  function autoCollect(on?: boolean): boolean;
-  /** The last value a cell echoed, as in the Node REPL (until a cell declares or assigns its own \`_\`). */
-  var _: any;
-  /** The last error a cell threw (or a timer of one), as in the Node REPL, until a cell takes the name over. */
-  var _error: unknown;
-  /**
-   * Whether each cell is type-checked before it runs: \`typeCheck(true)\`
-   * prints type errors (the cell's and those of project files it imports)
-   * on the cell's stderr, and runs the cell anyway.
-   */
-  function typeCheck(on?: boolean): boolean;
-}
-export {};
-`;
 
 /** Type errors that re-running or redefining cells makes, which a REPL allows. */
 const REPL_ALLOWED = new Set([2300, 2393, 2451, 2323, 2528, 1108, 1375, 1378, 2792]);
@@ -121,7 +53,7 @@ export class CellLanguageService {
   ) {
     this.#cellsFile = path.join(cwd, "__greenlet_cells__.ts");
     this.#preludeFile = path.join(cwd, "__greenlet_prelude__.d.ts");
-    this.#prelude = PRELUDE.replace("export {};", `${extraDeclarations}\nexport {};`);
+    this.#prelude = preludeDeclarations(extraDeclarations);
   }
 
   /** Has typescript been loaded (completion, inspection or type checking used)? */
@@ -163,50 +95,51 @@ export class CellLanguageService {
    */
   diagnostics(code: string): TypeDiagnostic[] {
     const { service, file, base } = this.withCode(code);
-    const ts = this.typescript;
     const program = service.getProgram();
     const source = program?.getSourceFile(file);
     if (program === undefined || source === undefined) return [];
-    const all = [...service.getSyntacticDiagnostics(file), ...service.getSemanticDiagnostics(file)];
+    return [...this.#cellDiagnostics(service, source, base), ...this.#importedDiagnostics(service, program)];
+  }
+
+  /** The errors of the code after the history (at `base`), positions within that code. */
+  #cellDiagnostics(service: TS.LanguageService, source: TS.SourceFile, base: number): TypeDiagnostic[] {
     const out: TypeDiagnostic[] = [];
     const first = source.getLineAndCharacterOfPosition(base);
-    for (const diagnostic of all) {
+    for (const diagnostic of [...service.getSyntacticDiagnostics(source.fileName), ...service.getSemanticDiagnostics(source.fileName)]) {
       if (diagnostic.start === undefined || diagnostic.start < base || REPL_ALLOWED.has(diagnostic.code)) continue;
       const at = source.getLineAndCharacterOfPosition(diagnostic.start);
-      out.push({
-        line: at.line - first.line + 1,
-        column: at.line === first.line ? at.character - first.character + 1 : at.character + 1,
-        code: diagnostic.code,
-        message: ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
-        category: diagnostic.category === ts.DiagnosticCategory.Error ? "error" : "warning",
-      });
+      out.push(this.#diagnostic(diagnostic, at.line - first.line + 1, at.line === first.line ? at.character - first.character + 1 : at.character + 1));
     }
+    return out;
+  }
+
+  /** The errors of the project files the cells import, each version of a file once. */
+  #importedDiagnostics(service: TS.LanguageService, program: TS.Program): TypeDiagnostic[] {
+    const out: TypeDiagnostic[] = [];
     for (const imported of program.getSourceFiles()) {
       const name = imported.fileName;
-      if (name === file || name === this.#preludeFile || imported.isDeclarationFile || name.includes("/node_modules/") || !/\.[mc]?tsx?$/.test(name)) continue;
-      const version = this.#fileVersion(name);
+      if (name === this.#cellsFile || name === this.#preludeFile || imported.isDeclarationFile || name.includes("/node_modules/") || !/\.[mc]?tsx?$/.test(name)) continue;
+      const version = fileStamp(name);
       if (this.#reported.get(name) === version) continue;
       this.#reported.set(name, version);
       for (const diagnostic of [...service.getSyntacticDiagnostics(name), ...service.getSemanticDiagnostics(name)]) {
         if (diagnostic.start === undefined) continue;
         const at = imported.getLineAndCharacterOfPosition(diagnostic.start);
-        out.push({
-          file: path.relative(this.cwd, name) || name,
-          line: at.line + 1,
-          column: at.character + 1,
-          code: diagnostic.code,
-          message: ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
-          category: diagnostic.category === ts.DiagnosticCategory.Error ? "error" : "warning",
-        });
+        out.push({ file: path.relative(this.cwd, name) || name, ...this.#diagnostic(diagnostic, at.line + 1, at.character + 1) });
       }
     }
     return out;
   }
 
-  /** A file's version for the service: its modification time, so that a file changed on disk is read again. */
-  #fileVersion(file: string): string {
-    const stats = statSync(file, { throwIfNoEntry: false });
-    return stats === undefined ? "0" : `${stats.mtimeMs}:${stats.size}`;
+  #diagnostic(diagnostic: TS.Diagnostic, line: number, column: number): TypeDiagnostic {
+    const ts = this.typescript;
+    return {
+      line,
+      column,
+      code: diagnostic.code,
+      message: ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
+      category: diagnostic.category === ts.DiagnosticCategory.Error ? "error" : "warning",
+    };
   }
 
   /**
@@ -254,12 +187,13 @@ export class CellLanguageService {
     const snapshots = new Map<string, { version: string; snapshot: TS.IScriptSnapshot }>();
     const host: TS.LanguageServiceHost = {
       getScriptFileNames: () => [this.#preludeFile, this.#cellsFile],
-      getScriptVersion: (file) => (file === this.#cellsFile ? String(this.#version) : file === this.#preludeFile ? "1" : this.#fileVersion(file)),
+      // A file's version is its stamp: one changed on disk is read again (the loader reloads it too).
+      getScriptVersion: (file) => (file === this.#cellsFile ? String(this.#version) : file === this.#preludeFile ? "1" : fileStamp(file)),
       getScriptSnapshot: (file) => {
         if (file === this.#cellsFile) return ts.ScriptSnapshot.fromString(this.#text);
         if (file === this.#preludeFile) return ts.ScriptSnapshot.fromString(this.#prelude);
         // Read again when the file changed on disk (the loader reloads it too).
-        const version = this.#fileVersion(file);
+        const version = fileStamp(file);
         let snapshot = snapshots.get(file);
         if (snapshot === undefined || snapshot.version !== version) {
           const text = ts.sys.readFile(file);

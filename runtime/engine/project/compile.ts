@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
 import * as acorn from "acorn";
-import * as walk from "acorn-walk";
 import type * as Swc from "@swc/core";
+import { swc } from "../swc.js";
 import { applyEdits, type Anchors, type Edit } from "../edits.js";
+import { importReferenceEdits } from "../repl/module-syntax.js";
 import { toSyntaxError } from "../transpile.js";
 import type { CompileSettings } from "./tsconfig.js";
 
@@ -57,9 +57,6 @@ const TYPESCRIPT = new Set([".ts", ".tsx", ".mts", ".cts"]);
 /** Extensions whose files are CommonJS whatever their syntax says. */
 const COMMONJS = new Set([".cts", ".cjs"]);
 
-const require = createRequire(import.meta.url);
-let swc: typeof Swc | undefined;
-
 /**
  * Compiled files by path: the hash of the text and the settings they were
  * compiled with, so that a file compiled once is not compiled again until it
@@ -87,12 +84,11 @@ function compile(file: string, source: string, settings: CompileSettings): Compi
 }
 
 function transform(file: string, source: string, settings: CompileSettings, esm: boolean, sourceMaps: boolean): Swc.Output {
-  swc ??= require("@swc/core") as typeof Swc;
   const extension = path.extname(file).toLowerCase();
   const typescript = TYPESCRIPT.has(extension);
   const jsx = extension === ".tsx" || extension === ".jsx" || (!typescript && extension === ".js");
   try {
-    return swc.transformSync(source, {
+    return swc().transformSync(source, {
       filename: file,
       swcrc: false,
       configFile: false,
@@ -161,13 +157,7 @@ function dynamicImports(file: string, js: string): Edit[] {
   } catch (error) {
     throw new ModuleSyntaxError(file, 1, 1, `swc's output could not be parsed: ${(error as Error).message}`);
   }
-  const edits: Edit[] = [];
-  walk.simple(program, {
-    ImportExpression(node: AnyNode) {
-      edits.push({ start: node.start, end: node.start + "import".length, text: IMPORT_NAME });
-    },
-  });
-  return edits;
+  return importReferenceEdits(program, IMPORT_NAME);
 }
 
 /**

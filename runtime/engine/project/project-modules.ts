@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -9,7 +9,8 @@ import { toInput } from "../edits.js";
 import { compileModule, ModuleSyntaxError, type CompiledModule } from "./compile.js";
 import { requireAsyncModule } from "./module-errors.js";
 import { ownEntry } from "./own-package.js";
-import { resolveModule, type Importer, type Resolved } from "./resolve.js";
+import { nearestPackage } from "./package-exports.js";
+import { fileStamp, nodeRequire, resolveModule, type Importer, type Resolved } from "./resolve.js";
 import { projectConfig } from "./tsconfig.js";
 
 /** What the loader needs of its session: the context modules run in, and how to run code there. */
@@ -90,11 +91,7 @@ export class ProjectModules {
    */
   async import(specifier: string, importer: Importer, fromCell = true): Promise<unknown> {
     if (fromCell) this.reloadChanged();
-    const resolved = resolveModule(String(specifier), importer, "import");
-    if (resolved.kind !== "project") return this.#importOther(resolved);
-    const record = this.#record(resolved.file);
-    await this.#link(record, new Set());
-    return this.#namespace(record);
+    return this.#import(specifier, importer, undefined);
   }
 
   /** `require(specifier)` from a cell (or a page): synchronous, as in node. */
@@ -132,7 +129,7 @@ export class ProjectModules {
   reloadChanged(): string[] {
     const changed: ModuleRecord[] = [];
     for (const record of this.#records.values()) {
-      if (record.state === "evaluated" && stampOf(record.file) !== record.stamp) changed.push(record);
+      if (record.state === "evaluated" && fileStamp(record.file) !== record.stamp) changed.push(record);
     }
     if (changed.length === 0) return [];
     const stale = new Set<ModuleRecord>();
@@ -152,7 +149,7 @@ export class ProjectModules {
   #record(file: string): ModuleRecord {
     const existing = this.#records.get(file);
     if (existing !== undefined) return existing;
-    const stamp = stampOf(file);
+    const stamp = fileStamp(file);
     const source = readFileSync(file, "utf8");
     let compiled: CompiledModule | undefined;
     if (!file.toLowerCase().endsWith(".json")) {
@@ -237,7 +234,7 @@ export class ProjectModules {
     const fn = compiled.script.runInContext(this.host.context) as (...args: unknown[]) => unknown;
     const require = (specifier: string): unknown => this.#require(String(specifier), importer, record, compiled.esm ? "import" : "require");
     require.resolve = (specifier: string) => this.#resolvePath(specifier, importer);
-    const dynamicImport = (specifier: string): Promise<unknown> => this.#importFrom(record, specifier);
+    const dynamicImport = (specifier: string): Promise<unknown> => this.#import(specifier, importer, record);
     const exports = record.module.exports;
     try {
       return this.host.call(fn, compiled.esm ? undefined : exports, [exports, require, record.module, record.file, path.dirname(record.file), dynamicImport]);
@@ -247,14 +244,14 @@ export class ProjectModules {
     }
   }
 
-  async #importFrom(record: ModuleRecord, specifier: string): Promise<unknown> {
-    const importer = this.#importerOf(record);
+  /** `import()` from a cell, or from the module `from` (which is not reloaded with what it imports dynamically). */
+  async #import(specifier: string, importer: Importer, from: ModuleRecord | undefined): Promise<unknown> {
     const resolved = resolveModule(String(specifier), importer, "import");
     if (resolved.kind !== "project") return this.#importOther(resolved);
-    const dependency = this.#record(resolved.file);
-    this.#connect(record, dependency, false);
-    await this.#link(dependency, new Set());
-    return this.#namespace(dependency);
+    const record = this.#record(resolved.file);
+    if (from !== undefined) this.#connect(from, record, false);
+    await this.#link(record, new Set());
+    return this.#namespace(record);
   }
 
   /** `require()`: synchronous; what ES modules import comes preloaded. */
@@ -264,14 +261,14 @@ export class ProjectModules {
     const resolved = resolveModule(specifier, importer, mode);
     switch (resolved.kind) {
       case "builtin":
-        return nodeRequire(importer)(resolved.specifier);
+        return nodeRequire(importer.directory)(resolved.specifier);
       case "runtime":
         if (resolved.subpath === ".") return this.host.runtime;
         throw new Error(`greenlet-ts${resolved.subpath.slice(1)} is an ES module: import it instead of require()`);
       case "url":
         throw new Error(`${specifier}: a data: URL can be imported, not required`);
       case "package":
-        return nodeRequire(importer)(resolved.file);
+        return nodeRequire(importer.directory)(resolved.file);
       case "project": {
         const dependency = this.#record(resolved.file);
         if (from !== undefined) this.#connect(from, dependency);
@@ -375,11 +372,6 @@ export class ProjectModules {
   }
 }
 
-function stampOf(file: string): string {
-  const stats = statSync(file, { throwIfNoEntry: false });
-  return stats === undefined ? "gone" : `${stats.mtimeMs}:${stats.size}`;
-}
-
 function parseJson(source: string, file: string): unknown {
   try {
     return JSON.parse(source.replace(/^\uFEFF/, ""));
@@ -388,30 +380,13 @@ function parseJson(source: string, file: string): unknown {
   }
 }
 
-const requires = new Map<string, NodeJS.Require>();
-function nodeRequire(importer: Importer): NodeJS.Require {
-  let require = requires.get(importer.directory);
-  if (require === undefined) requires.set(importer.directory, (require = createRequire(path.join(importer.directory, "[importer]"))));
-  return require;
-}
-
 /** Would `require()` load this file (a CommonJS file of an installed package)? */
 function isCommonJs(resolved: Resolved): boolean {
   if (resolved.kind !== "package") return false;
   const file = resolved.file.toLowerCase();
   if (file.endsWith(".cjs") || file.endsWith(".json") || file.endsWith(".node")) return true;
   if (file.endsWith(".mjs")) return false;
-  return packageType(resolved.file) !== "module";
-}
-
-function packageType(file: string): string | undefined {
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    try {
-      return (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { type?: string }).type ?? "commonjs";
-    } catch {
-      if (path.dirname(dir) === dir) return undefined;
-    }
-  }
+  return nearestPackage(path.dirname(resolved.file))?.manifest.type !== "module";
 }
 
 /** An ES module's namespace as `require()` would give it to swc's interop helpers: `__esModule`, so that `default` is the default export. */

@@ -123,9 +123,8 @@ function selfReference(specifier: string, directory: string, mode: "import" | "r
  * packages that offer no `require` entry.
  */
 function installedPackage(specifier: string, importer: Importer, mode: "import" | "require"): string | undefined {
-  const from = createRequire(path.join(importer.directory, "[importer]"));
   try {
-    return from.resolve(specifier);
+    return nodeRequire(importer.directory).resolve(specifier);
   } catch (error) {
     if (mode === "require") return undefined;
   }
@@ -143,6 +142,21 @@ function installedPackage(specifier: string, importer: Importer, mode: "import" 
     }
     if (path.dirname(dir) === dir) return undefined;
   }
+}
+
+const requires = new Map<string, NodeJS.Require>();
+
+/** Node's require() as a file in `directory` has it (one per directory: creating one costs). */
+export function nodeRequire(directory: string): NodeJS.Require {
+  let require = requires.get(directory);
+  if (require === undefined) requires.set(directory, (require = createRequire(path.join(directory, "[importer]"))));
+  return require;
+}
+
+/** Changes when the file changes on disk (its modification time or size): what reloading compares. */
+export function fileStamp(file: string): string {
+  const stats = statSync(file, { throwIfNoEntry: false });
+  return stats === undefined ? "gone" : `${stats.mtimeMs}:${stats.size}`;
 }
 
 function isFile(file: string): boolean {
