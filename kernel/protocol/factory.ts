@@ -9,12 +9,12 @@ import {
   type Requests,
   type StdinRequests,
 } from "./messages.js";
-import type { Wire } from "./wire.js";
+import type { Frame, Wire } from "./wire.js";
 
 /** A message built and signed, with the msg_id a reply to it will name as its parent. */
 export interface Built {
   msgId: string;
-  frames: Buffer[];
+  frames: Frame[];
 }
 
 /**
@@ -27,12 +27,12 @@ export class MessageFactory {
   constructor(readonly wire: Wire) {}
 
   /** The reply to `request`, to its sender on its channel. */
-  reply<K extends keyof Requests>(request: Message<K, unknown>, content: ReplyOf<K> | ErrorReply): Buffer[] {
+  reply<K extends keyof Requests>(request: Message<K, unknown>, content: ReplyOf<K> | ErrorReply): Frame[] {
     return this.#build(request.identities, REPLY_TO[request.header.msg_type], request.header, content).frames;
   }
 
   /** An IOPub message; its topic (the first frame) is its type unless given. */
-  iopub<K extends keyof IOPubMessages>(parent: Partial<Header>, msgType: K, content: IOPubMessages[K], topic: Buffer = Buffer.from(msgType)): Buffer[] {
+  iopub<K extends keyof IOPubMessages>(parent: Partial<Header>, msgType: K, content: IOPubMessages[K], topic: Buffer = Buffer.from(msgType)): Frame[] {
     return this.#build([topic], msgType, parent, content).frames;
   }
 

@@ -19,6 +19,9 @@ export type RejectReason =
   | "no input waiting";
 
 /** Why a multipart message was refused (logged once, never passed on). */
+/** A frame of an outgoing message: text, or binary (routing identities, a message's buffers). */
+export type Frame = Buffer | string;
+
 export class WireError extends Error {
   constructor(
     readonly reason: RejectReason,
@@ -102,9 +105,17 @@ export class Wire {
   }
 
   /** The frames of a message to send. */
-  serialize(message: Message<string, unknown>): Buffer[] {
-    const parts = [message.header, message.parent_header, message.metadata, message.content].map((part) => Buffer.from(JSON.stringify(part)));
-    return [...message.identities, Buffer.from(DELIMITER), Buffer.from(this.sign(parts)), ...parts, ...message.buffers];
+  /**
+   * The frames of a message, its JSON parts as strings. Why strings: zeromq
+   * sends a Buffer of more than 128 bytes without copying it and, once sent,
+   * hands it back to the JavaScript thread that sent it; a thread that has
+   * ended by then (the control thread, after the last reply) is written to
+   * after it is gone — a heap corruption seen at shutdown. A string is
+   * copied into zeromq's own memory, which zeromq frees itself.
+   */
+  serialize(message: Message<string, unknown>): Frame[] {
+    const parts = [message.header, message.parent_header, message.metadata, message.content].map((part) => JSON.stringify(part));
+    return [...message.identities, DELIMITER, this.sign(parts), ...parts, ...message.buffers];
   }
 
   header<T extends string>(msgType: T): Header<T> {

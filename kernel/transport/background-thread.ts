@@ -18,6 +18,9 @@ import { endpoint } from "./connection.js";
 import { eachMessage, messageParser } from "./receive.js";
 import { SendQueue } from "./send-queue.js";
 
+/** How long the thread outlives its closed sockets, for zeromq to hand back what they sent. */
+const RELEASE_MS = 100;
+
 /** Control messages are small; a larger one is refused before it is verified or decoded (this thread's heap is 32 MB). */
 const MAX_JSON_BYTES = 1 << 20;
 
@@ -88,7 +91,9 @@ async function control(): Promise<void> {
       .then(() => out.flush())
       .then(() => {
         for (const s of sockets) s.close();
-        port.close();
+        // zeromq hands a sent Buffer back to this thread once it is done with it (the heartbeat echoes
+        // Buffers): the thread lives on a moment for that, since a thread gone by then is written to.
+        setTimeout(() => port.close(), RELEASE_MS);
       });
   });
   const parse = messageParser(wire, report, { maxJsonBytes: MAX_JSON_BYTES });

@@ -1,3 +1,4 @@
+import type { Frame } from "../protocol/wire.js";
 /**
  * zeromq.js sockets refuse a send while the previous one is pending (EBUSY):
  * one kernel lost output that way. Sends on a socket go through this queue,
@@ -17,12 +18,12 @@ export class SendQueue {
   dropped = 0;
 
   constructor(
-    private readonly send: (frames: Buffer[]) => Promise<void>,
+    private readonly send: (frames: Frame[]) => Promise<void>,
     private readonly onError: (error: unknown) => void,
     private readonly limits: { maxMessages: number; maxBytes: number } = { maxMessages: Infinity, maxBytes: Infinity },
   ) {}
 
-  push(frames: Buffer[], droppable = false): Promise<void> {
+  push(frames: Frame[], droppable = false): Promise<void> {
     const bytes = frames.reduce((sum, frame) => sum + frame.length, 0);
     if (droppable && (this.#waitingMessages >= this.limits.maxMessages || this.#waitingBytes + bytes > this.limits.maxBytes)) {
       this.dropped++;
