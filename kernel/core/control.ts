@@ -1,3 +1,4 @@
+import type { DapRequest, DapResponse } from "../debugger/dap.js";
 import type { ControlRequests, KernelInfoReply, Message } from "../protocol/messages.js";
 import { Dispatcher, type HandlerTable, type ReplySender } from "./dispatch.js";
 import type { ChannelReport } from "./stats.js";
@@ -9,30 +10,34 @@ import type { ChannelReport } from "./stats.js";
  */
 export interface ControlHost {
   readonly kernelInfo: KernelInfoReply;
-  /** Breaks into the running cell: SIGINT to the process, which the engine's guard turns into an interrupt. */
-  interrupt(): void;
+  /**
+   * Breaks into the running cell: SIGINT to the process, which the engine's
+   * guard turns into an interrupt (a cell stopped at a breakpoint is resumed
+   * for it to take effect).
+   */
+  interrupt(): void | Promise<void>;
   /** Asks the main thread to end the kernel; resolves once it has sent everything and waits only for this reply. */
   shutdown(): Promise<void>;
+  /** Answers a DAP request (debugger/adapter.ts, loaded on the first one). */
+  debug(request: DapRequest): Promise<DapResponse>;
 }
 
 /**
- * The control channel's handlers. A debugger adds one entry here:
- * `debug_request`, answered with `debug_reply` through the same dispatch.
- * What it will need besides is IOPub from this thread, for `debug_event`:
- * today only the main thread publishes, and a second PUB socket cannot bind
- * IOPub's port; posting events to the main thread fails exactly when they
- * matter, since a main thread paused at a breakpoint (or spinning) runs no
- * JavaScript. The IOPub socket would have to move to this thread, the main
- * thread posting its messages here (see the report of issue 14).
+ * The control channel's handlers. `debug_request` carries a Debug Adapter
+ * Protocol request to the debugger, which runs in this thread too: while
+ * the main thread is paused at a breakpoint it runs no JavaScript, so the
+ * debugger's replies and its `debug_event`s (on IOPub, whose socket is this
+ * thread's) must not need it.
  */
 export function controlHandlers(host: ControlHost): HandlerTable<keyof ControlRequests> {
   return {
     requests: {
       kernel_info_request: () => host.kernelInfo,
-      interrupt_request: () => {
-        host.interrupt();
+      interrupt_request: async () => {
+        await host.interrupt();
         return { status: "ok" };
       },
+      debug_request: ({ content }) => host.debug(content),
       // Replied once the main thread has flushed IOPub; a running cell is not waited for.
       shutdown_request: async ({ content }) => {
         await host.shutdown();

@@ -4,6 +4,7 @@
  * does not compile (as @jupyterlab/services' KernelMessage does for clients).
  */
 import type { MimeBundle } from "../../runtime/engine/events.js";
+import type { DapEvent, DapResponse } from "../debugger/dap.js";
 
 export const PROTOCOL_VERSION = "5.3";
 
@@ -77,6 +78,8 @@ export interface ControlRequests {
   kernel_info_request: Record<string, never>;
   shutdown_request: { restart?: boolean };
   interrupt_request: Record<string, never>;
+  /** A Debug Adapter Protocol request (debugger/dap.ts), carried as the content. */
+  debug_request: { type: "request"; seq: number; command: string; arguments?: Record<string, unknown> };
 }
 
 /** Every request this kernel answers, on either channel. */
@@ -125,6 +128,7 @@ export interface Replies {
   comm_info_reply: { status: "ok"; comms: Record<string, { target_name: string }> };
   shutdown_reply: { status: "ok"; restart: boolean };
   interrupt_reply: { status: "ok" };
+  debug_reply: DapResponse;
 }
 
 /** Which reply answers which request: the one place reply names come from. */
@@ -138,6 +142,7 @@ export const REPLY_TO = {
   comm_info_request: "comm_info_reply",
   shutdown_request: "shutdown_reply",
   interrupt_request: "interrupt_reply",
+  debug_request: "debug_reply",
 } as const satisfies { [K in keyof Requests]: keyof Replies };
 
 export type ReplyOf<K extends keyof Requests> = Replies[(typeof REPLY_TO)[K]];
@@ -166,6 +171,7 @@ export interface IOPubMessages {
   comm_open: { comm_id: string; target_name: string; data: unknown };
   comm_msg: { comm_id: string; data: unknown };
   comm_close: { comm_id: string; data: unknown };
+  debug_event: DapEvent;
 }
 
 /** Every message the kernel sends, by type: replies, IOPub and stdin requests. */

@@ -55,6 +55,7 @@ const SCHEMAS: { [K in keyof Incoming]: Schema<Incoming[K]> } = {
   },
   comm_info_request: { target_name: [string, false] },
   shutdown_request: { restart: [boolean, false] },
+  debug_request: { type: [oneOf("request"), true], seq: [integer, true], command: [string, true], arguments: [object, false] },
   comm_open: { comm_id: [string, true], target_name: [string, true], data: [() => true, false] },
   comm_msg: { comm_id: [string, true], data: [() => true, false] },
   comm_close: { comm_id: [string, true], data: [() => true, false] },

@@ -1,0 +1,89 @@
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { PositionMap } from "../../runtime/engine/debug-positions.js";
+import { cellPath, tmpFilePrefix } from "./debug-paths.js";
+import { DapError, type DapSource } from "./dap.js";
+
+/** The engine's position maps, loaded when a client first sets a breakpoint or stops (they load swc). */
+type Positions = typeof import("../../runtime/engine/debug-positions.js");
+let positionsModule: Promise<Positions> | undefined;
+const loadPositions = (): Promise<Positions> => (positionsModule ??= import("../../runtime/engine/debug-positions.js"));
+
+/** The installed greenlet-ts: frames in its own code (the engine, the runtime) are not the user's. */
+const OWN_CODE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/**
+ * The files a debugger client sees: cells dumped under the kernel's
+ * temporary prefix, and the project's own source files that cells import.
+ * Each is known by its path; V8 knows the scripts by URL, and runs
+ * JavaScript whose lines are not the TypeScript's: the maps translate.
+ */
+export class DebugSources {
+  readonly prefix = tmpFilePrefix();
+  /** Position maps by path, with the modification stamp of a project file they were made from. */
+  readonly #maps = new Map<string, { stamp: string; map: PositionMap }>();
+
+  /** dumpCell: writes the cell's code where its script is named after, and returns that path. */
+  dump(code: string): string {
+    const file = cellPath(code, this.prefix);
+    mkdirSync(this.prefix, { recursive: true });
+    writeFileSync(file, code);
+    return file;
+  }
+
+  isCell(file: string): boolean {
+    return file.startsWith(this.prefix);
+  }
+
+  /** The URL V8 names a file's script by (vm scripts compiled under an absolute path). */
+  url(file: string): string {
+    return pathToFileURL(file).href;
+  }
+
+  /** The path of a script V8 reports, or undefined for a script that is no file of the user's (node's own, the engine's). */
+  fileOf(url: string): string | undefined {
+    if (!url.startsWith("file://")) return url.startsWith("/") && this.isCell(url) ? url : undefined;
+    const file = fileURLToPath(url);
+    if (this.isCell(file)) return file;
+    if (file.startsWith(OWN_CODE + path.sep) || file.split(path.sep).includes("node_modules")) return undefined;
+    return file;
+  }
+
+  source(file: string): DapSource {
+    return { name: this.isCell(file) ? `Cell ${path.basename(file, path.extname(file))}` : path.basename(file), path: file };
+  }
+
+  /** The text of a source, for the client's source request. */
+  content(file: string): string {
+    try {
+      return readFileSync(file, "utf8");
+    } catch (error) {
+      throw new DapError(`no source ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+
+  /** How the TypeScript of `file` maps to the script V8 runs; undefined for a file that cannot be read. */
+  async positions(file: string): Promise<PositionMap | undefined> {
+    let stamp: string;
+    try {
+      const stat = statSync(file);
+      stamp = `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return undefined;
+    }
+    const known = this.#maps.get(file);
+    if (known?.stamp === stamp) return known.map;
+    const engine = await loadPositions();
+    const text = readFileSync(file, "utf8");
+    const map = this.isCell(file) ? engine.cellPositions(text) : engine.modulePositions(file, text);
+    this.#maps.set(file, { stamp, map });
+    return map;
+  }
+
+  /** Blackbox patterns: stepping never stops in node's internals or in the engine's own code. */
+  blackboxPatterns(): string[] {
+    const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return ["^node:", `^${escape(pathToFileURL(OWN_CODE).href)}/`, "/node_modules/"];
+  }
+}
