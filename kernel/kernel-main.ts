@@ -10,6 +10,7 @@ import { Wire } from "./protocol/wire.js";
 import { startBackgroundChannels, type BackgroundChannels } from "./transport/background-channels.js";
 import { readConnectionFile } from "./transport/connection.js";
 import { MainChannels } from "./transport/main-channels.js";
+import { installIOPubHook } from "./debugger/iopub-hook.js";
 
 /** Kernel logs go straight to file descriptor 2: never into a cell's captured output, never the key. */
 function log(text: string): void {
@@ -48,6 +49,8 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const stats = new KernelStats(log);
   const wire = new Wire(info.key, info.signature_scheme);
   const channels = await MainChannels.bind(info, wire, stats, log);
+  // The debugger, in the control thread, publishes its events and statuses through this thread's IOPub.
+  installIOPubHook(({ parent, msgType, content }) => channels.iopub.publishNow(parent, msgType, content));
   // Computed once: the control thread and the shell answer kernel_info with the same reply.
   const infoReply = kernelInfo();
   // The engine (and its modules) and the history load after the sockets are up: the core answers

@@ -21,6 +21,8 @@ export const SYSTEM_PACKAGES = [
       "test/kernel/jupyter-client.test.ts",
       "test/kernel/kernel-test-suite.test.ts",
       "test/kernel/jupyterlab-services.test.ts",
+      "test/kernel/debugger.test.ts",
+      "test/kernel/debugger-hash.test.ts",
       "test/helpers/notebook-server.ts",
       "test/setup/system-packages.test.ts",
       "test/setup/system-packages-table.test.ts",
@@ -66,7 +68,7 @@ export const SYSTEM_PACKAGES = [
     package: "python3-jupyter-server",
     provides: { python: "jupyter_server" },
     why: "the server that JupyterLab's @jupyterlab/services client talks to",
-    usedBy: ["test/kernel/jupyterlab-services.test.ts"],
+    usedBy: ["test/kernel/jupyterlab-services.test.ts", "test/kernel/debugger.test.ts"],
   },
   {
     package: "python3-notebook",
@@ -89,8 +91,14 @@ export const SYSTEM_PACKAGES = [
   {
     package: "python3-ipykernel",
     provides: { python: "ipykernel" },
-    why: "ipykernel, the anchor of the kernel benchmark",
-    usedBy: ["bench/kernel_bench.py", "bench/run.mjs"],
+    why: "ipykernel, the anchor of the kernel benchmark and the debugger's reference (its replies, its murmur2)",
+    usedBy: ["bench/kernel_bench.py", "bench/run.mjs", "test/kernel/debugger.test.ts", "test/kernel/debugger-hash.test.ts"],
+  },
+  {
+    package: "python3-debugpy",
+    provides: { python: "debugpy" },
+    why: "turns on ipykernel's debugger, the reference our debug_request replies are compared with",
+    usedBy: ["test/kernel/debugger.test.ts"],
   },
 ];
 

@@ -1,5 +1,5 @@
 import type { DapRequest, DapResponse } from "../debugger/dap.js";
-import type { ControlRequests, KernelInfoReply, Message } from "../protocol/messages.js";
+import type { ControlRequests, Header, KernelInfoReply, Message } from "../protocol/messages.js";
 import { Dispatcher, type HandlerTable, type ReplySender } from "./dispatch.js";
 import type { ChannelReport } from "./stats.js";
 
@@ -18,8 +18,10 @@ export interface ControlHost {
   interrupt(): void | Promise<void>;
   /** Asks the main thread to end the kernel; resolves once it has sent everything and waits only for this reply. */
   shutdown(): Promise<void>;
-  /** Answers a DAP request (debugger/adapter.ts, loaded on the first one). */
-  debug(request: DapRequest): Promise<DapResponse>;
+  /** Answers a DAP request (debugger/adapter.ts, loaded on the first one); `header` is the debug_request's. */
+  debug(request: DapRequest, header: Header): Promise<DapResponse>;
+  /** A reply has been handed on (a debug_request's is followed by its idle status). */
+  replied?(request: Message): void;
 }
 
 /**
@@ -37,7 +39,7 @@ export function controlHandlers(host: ControlHost): HandlerTable<keyof ControlRe
         await host.interrupt();
         return { status: "ok" };
       },
-      debug_request: ({ content }) => host.debug(content),
+      debug_request: ({ content, header }) => host.debug(content, header),
       // Replied once the main thread has flushed IOPub; a running cell is not waited for.
       shutdown_request: async ({ content }) => {
         await host.shutdown();
@@ -59,7 +61,10 @@ export class ControlCore {
   readonly #inFlight = new Set<Promise<void>>();
 
   constructor(host: ControlHost, report: ChannelReport, send: ReplySender<keyof ControlRequests>) {
-    this.#dispatcher = new Dispatcher(controlHandlers(host), report, send);
+    this.#dispatcher = new Dispatcher(controlHandlers(host), report, async (request, content) => {
+      await send(request, content);
+      host.replied?.(request);
+    });
   }
 
   receive(message: Message): void {

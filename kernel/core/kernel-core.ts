@@ -1,4 +1,5 @@
 import type { CellOutcome, Completeness, Completions, EngineListener, ExecuteOptions, Inspection } from "../../runtime/engine/index.js";
+import { cellPath } from "../debugger/debug-paths.js";
 import type { IncomingMessage, KernelInfoReply, Message, ReplyOf, ShellNotifications, ShellRequests } from "../protocol/messages.js";
 import { CellOutput } from "./cell-output.js";
 import type { Channels } from "./channels.js";
@@ -169,8 +170,9 @@ export class KernelCore {
     this.stats.counters.executed++;
     let outcome: CellOutcome;
     try {
-      // A silent request (a frontend's own) leaves `_` and `_error` to what the user saw.
-      outcome = await engine.execute(code, { filename: `[${count}]`, updateUnderscore: !silent });
+      // A silent request (a frontend's own) leaves `_` and `_error` to what the user saw. The script is
+      // named after the file a debugger client dumps this code to, so that its breakpoints bind in it.
+      outcome = await engine.execute(code, { filename: `[${count}]`, updateUnderscore: !silent, scriptName: cellPath(code) });
     } finally {
       this.#executing = undefined;
       this.channels.endInput(request);

@@ -26,6 +26,6 @@ export function kernelInfo(): KernelInfoReply {
     },
     banner: `greenlet-ts ${version}: TypeScript cells on greenlets (node ${process.version})`,
     help_links: [{ text: "greenlet-ts", url: "https://www.npmjs.com/package/greenlet-ts" }],
-    debugger: false,
+    debugger: true,
   };
 }

@@ -3,6 +3,7 @@ import { CdpClient } from "./cdp-client.js";
 import { DapError, type DapEvent, type DapRequest, type DapResponse } from "./dap.js";
 import { HASH_SEED, TMP_FILE_SUFFIX } from "./debug-paths.js";
 import { DebugSources } from "./debug-sources.js";
+import { iopubHookCall, type HookMessage } from "./iopub-hook.js";
 import { Inspection } from "./inspection.js";
 import { PausedStack, type CallFrame } from "./paused-stack.js";
 import { Variables } from "./variables.js";
@@ -13,9 +14,6 @@ type Command = (args: Arguments) => Body | Promise<Body>;
 
 /** The one thread a client sees: the kernel's main thread, where cells run. */
 const THREAD = 1;
-
-/** What the adapter tells the client of, unasked: DAP events (debug_event on IOPub). */
-export type EventSink = (event: Omit<DapEvent, "seq">) => void;
 
 /** Why V8 paused, in DAP's words; what the client asked for last decides between step and pause. */
 type StopReason = "breakpoint" | "step" | "pause" | "exception";
@@ -38,6 +36,7 @@ export class DebugAdapter {
   readonly #variables = new Variables(this.#cdp);
   readonly #inspection = new Inspection(this.#cdp, this.#variables);
   #seq = 1;
+  #eventSeq = 1;
   #started = false;
   /** The stop the client sees, if the main thread is paused at one. */
   #stack: PausedStack | undefined;
@@ -45,10 +44,13 @@ export class DebugAdapter {
   #hiddenSteps = 0;
   readonly #commands: Record<string, Command>;
 
-  constructor(private readonly emit: EventSink) {
+  constructor(private readonly log: (text: string) => void) {
+    // Connected from the start, with no domain enabled (which costs the main thread nothing): statuses go through it.
+    this.#cdp.connect();
     this.#commands = this.#commandTable();
-    this.#cdp.on("Debugger.paused", (params) => void this.#paused(params).catch((error: unknown) => this.#log(error)));
+    this.#cdp.on("Debugger.paused", (params) => void this.#paused(params).catch((error: unknown) => this.log(`debugger: a stop could not be reported: ${String(error)}`)));
     this.#cdp.on("Debugger.resumed", () => this.#resumed());
+    this.#cdp.on("Debugger.scriptParsed", (params) => this.#sources.parsed(String(params.scriptId), String(params.url)));
     this.#inspection.watchContexts();
   }
 
@@ -88,7 +90,24 @@ export class DebugAdapter {
     await this.#cdp.post("Debugger.disable").catch(() => undefined);
     await this.#cdp.post("Runtime.disable").catch(() => undefined);
     this.#stack = undefined;
-    this.#cdp.disconnect();
+    await this.#emit({ type: "event", event: "terminated", body: {} });
+  }
+
+  /**
+   * Publishes on IOPub through the main thread, paused or not (iopub-hook.ts):
+   * V8 evaluates the hook's call in the main thread's own context (the
+   * default one), and the inspector keeps the order the calls are sent in.
+   */
+  async publish(message: HookMessage): Promise<void> {
+    const evaluated = await this.#cdp.post<{ exceptionDetails?: { text: string } }>("Runtime.evaluate", { expression: iopubHookCall(message), silent: true });
+    if (evaluated.exceptionDetails !== undefined) throw new Error(evaluated.exceptionDetails.text);
+  }
+
+  /** A DAP event to the client, as a debug_event. */
+  #emit(event: Omit<DapEvent, "seq">): Promise<void> {
+    return this.publish({ msgType: "debug_event", content: { ...event, seq: this.#eventSeq++ }, parent: {} }).catch((error: unknown) =>
+      this.log(`debugger: ${event.event} event not published: ${String(error)}`),
+    );
   }
 
   #commandTable(): Record<string, Command> {
@@ -131,6 +150,20 @@ export class DebugAdapter {
       supportsSetVariable: false,
       supportsStepBack: false,
       supportsDelayedStackTraceLoading: false,
+      // Said outright, as debugpy does, rather than left for the client to assume.
+      supportsCompletionsRequest: false,
+      supportsDebuggerProperties: false,
+      supportsExceptionInfoRequest: false,
+      supportsExceptionOptions: false,
+      supportsFunctionBreakpoints: false,
+      supportsHitConditionalBreakpoints: false,
+      supportsLogPoints: false,
+      supportsSetExpression: false,
+      supportsValueFormattingOptions: false,
+      supportsTerminateRequest: false,
+      supportsGotoTargetsRequest: false,
+      supportsClipboardContext: false,
+      supportsStepInTargetsRequest: false,
       exceptionBreakpointFilters: [
         { filter: "raised", label: "Raised Exceptions", default: false, description: "Stop where any error is thrown, caught or not." },
         { filter: "uncaught", label: "Uncaught Exceptions", default: false, description: "Stop where an error is thrown that no code of the cell catches." },
@@ -146,7 +179,7 @@ export class DebugAdapter {
     await this.#cdp.post("Debugger.setBlackboxPatterns", { patterns: this.#sources.blackboxPatterns() });
     this.#started = true;
     // DAP: the adapter is ready for breakpoints once attached.
-    queueMicrotask(() => this.emit({ type: "event", event: "initialized" }));
+    void this.#emit({ type: "event", event: "initialized" });
     return {};
   }
 
@@ -191,8 +224,9 @@ export class DebugAdapter {
   async #scopes(args: Arguments): Promise<Body> {
     const stack = this.#requireStopped();
     const frame = stack.frame(args.frameId);
-    const scopes = stack.scopes(args.frameId, (objectId) => this.#variables.add(objectId));
-    return { scopes: [...scopes, ...(await this.#inspection.runtimeScopes(frame.frame))] };
+    const scopes = stack.scopes(args.frameId, (objectId) => this.#variables.add(objectId), this.#sources);
+    const source = this.#sources.source(frame.file);
+    return { scopes: [...scopes, ...(await this.#inspection.runtimeScopes(frame.frame)).map((scope) => ({ ...scope, source }))] };
   }
 
   async #resume(method: string, reason: StopReason | undefined, body: Body = {}): Promise<Body> {
@@ -238,14 +272,14 @@ export class DebugAdapter {
     const reason: StopReason = v8Reason === "exception" || v8Reason === "promiseRejection" ? "exception" : (this.#asked ?? "breakpoint");
     this.#asked = undefined;
     const description = reason === "exception" ? ((params.data as { description?: string } | undefined)?.description ?? "") : undefined;
-    this.emit({ type: "event", event: "stopped", body: { reason, threadId: THREAD, allThreadsStopped: true, ...(description ? { text: description.split("\n")[0] } : {}) } });
+    void this.#emit({ type: "event", event: "stopped", body: { reason, threadId: THREAD, allThreadsStopped: true, ...(description ? { text: description.split("\n")[0] } : {}) } });
   }
 
   #resumed(): void {
     if (this.#stack === undefined) return;
     this.#stack = undefined;
     void this.#variables.clear();
-    this.emit({ type: "event", event: "continued", body: { threadId: THREAD, allThreadsContinued: true } });
+    void this.#emit({ type: "event", event: "continued", body: { threadId: THREAD, allThreadsContinued: true } });
   }
 
   #requireStarted(): void {
@@ -255,10 +289,6 @@ export class DebugAdapter {
   #requireStopped(): PausedStack {
     if (this.#stack === undefined) throw new DapError("the kernel is not stopped");
     return this.#stack;
-  }
-
-  #log(error: unknown): void {
-    this.emit({ type: "event", event: "output", body: { category: "console", output: `debugger: ${(error as Error)?.message ?? String(error)}\n` } });
   }
 }
 

@@ -38,7 +38,7 @@ export class Breakpoints {
         answered.push({ id, verified: false, line: breakpoint.line, message, source: this.sources.source(file) });
         continue;
       }
-      const params: Record<string, unknown> = { url: this.sources.url(file), lineNumber: at.line - 1, columnNumber: at.column - 1 };
+      const params: Record<string, unknown> = { urlRegex: this.sources.urlRegex(file), lineNumber: at.line - 1, columnNumber: at.column - 1 };
       if (breakpoint.condition) params.condition = breakpoint.condition;
       const { breakpointId } = await this.cdp.post<{ breakpointId: string }>("Debugger.setBreakpointByUrl", params);
       v8.push(breakpointId);

@@ -1,5 +1,6 @@
+import type { Header } from "../protocol/messages.js";
 import type { DebugAdapter } from "./adapter.js";
-import type { DapEvent, DapRequest, DapResponse } from "./dap.js";
+import type { DapRequest, DapResponse } from "./dap.js";
 
 /**
  * The control thread's handle on the debugger: the adapter (and the engine's
@@ -8,13 +9,21 @@ import type { DapEvent, DapRequest, DapResponse } from "./dap.js";
  */
 export class ControlDebugger {
   #adapter: Promise<DebugAdapter> | undefined;
-  #eventSeq = 1;
 
-  constructor(private readonly publish: (event: DapEvent) => void) {}
+  constructor(private readonly log: (text: string) => void) {}
 
-  async handle(request: DapRequest): Promise<DapResponse> {
-    this.#adapter ??= import("./adapter.js").then(({ DebugAdapter }) => new DebugAdapter((event) => this.publish({ ...event, seq: this.#eventSeq++ })));
-    return (await this.#adapter).handle(request);
+  /** Answers a debug_request, published busy on IOPub as every request is (its idle follows the reply: `replied`). */
+  async handle(request: DapRequest, header: Partial<Header>): Promise<DapResponse> {
+    this.#adapter ??= import("./adapter.js").then(({ DebugAdapter }) => new DebugAdapter(this.log));
+    const adapter = await this.#adapter;
+    await this.#status(adapter, "busy", header);
+    return adapter.handle(request);
+  }
+
+  /** The reply to a debug_request is sent: idle, which a client such as JupyterLab waits for besides the reply. */
+  async replied(header: Partial<Header>): Promise<void> {
+    const adapter = await this.#adapter;
+    if (adapter !== undefined) await this.#status(adapter, "idle", header);
   }
 
   /** Before SIGINT is sent: nothing to do unless a cell is stopped, which must run again to be interrupted. */
@@ -27,5 +36,9 @@ export class ControlDebugger {
   /** The kernel ends: a stopped cell is let go first, or the main thread could never finish. */
   async close(): Promise<void> {
     await (await this.#adapter)?.close();
+  }
+
+  async #status(adapter: DebugAdapter, state: "busy" | "idle", parent: Partial<Header>): Promise<void> {
+    await adapter.publish({ msgType: "status", content: { execution_state: state }, parent }).catch((error: unknown) => this.log(`debugger: status ${state} not published: ${String(error)}`));
   }
 }

@@ -58,6 +58,7 @@ export interface DapScope {
   presentationHint?: "arguments" | "locals" | "registers";
   variablesReference: number;
   expensive: boolean;
+  source?: DapSource;
 }
 
 export interface DapVariable {

@@ -17,8 +17,9 @@ export const TMP_FILE_SUFFIX = ".ts";
 
 /** The directory of this kernel's dumped cells, ending with a separator (a prefix the client appends the hash to). */
 export function tmpFilePrefix(): string {
-  return path.join(os.tmpdir(), `greenlet-ts-debug-${process.pid}`) + path.sep;
+  return (prefix ??= path.join(os.tmpdir(), `greenlet-ts-debug-${process.pid}`) + path.sep);
 }
+let prefix: string | undefined;
 
 /** The file a cell with this code is dumped to, as JupyterLab computes it. */
 export function cellPath(code: string, prefix = tmpFilePrefix()): string {

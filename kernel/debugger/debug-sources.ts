@@ -13,6 +13,8 @@ const loadPositions = (): Promise<Positions> => (positionsModule ??= import("../
 /** The installed greenlet-ts: frames in its own code (the engine, the runtime) are not the user's. */
 const OWN_CODE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /**
  * The files a debugger client sees: cells dumped under the kernel's
  * temporary prefix, and the project's own source files that cells import.
@@ -21,6 +23,11 @@ const OWN_CODE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
  */
 export class DebugSources {
   readonly prefix = tmpFilePrefix();
+  /**
+   * The user's files among the scripts V8 has parsed, by script id: a paused
+   * frame's own `url` is empty on node 20, its script id is not.
+   */
+  readonly #scripts = new Map<string, string>();
   /** Position maps by path, with the modification stamp of a project file they were made from. */
   readonly #maps = new Map<string, { stamp: string; map: PositionMap }>();
 
@@ -36,9 +43,13 @@ export class DebugSources {
     return file.startsWith(this.prefix);
   }
 
-  /** The URL V8 names a file's script by (vm scripts compiled under an absolute path). */
-  url(file: string): string {
-    return pathToFileURL(file).href;
+  /**
+   * What V8's URL for a file's scripts matches: on node 20 a cell's script
+   * (a vm.Script named by an absolute path) has the path itself as its URL,
+   * and a project file's the file:// URL; either is accepted.
+   */
+  urlRegex(file: string): string {
+    return `^(?:${escape(pathToFileURL(file).href)}|${escape(file)})$`;
   }
 
   /** The path of a script V8 reports, or undefined for a script that is no file of the user's (node's own, the engine's). */
@@ -48,6 +59,17 @@ export class DebugSources {
     if (this.isCell(file)) return file;
     if (file.startsWith(OWN_CODE + path.sep) || file.split(path.sep).includes("node_modules")) return undefined;
     return file;
+  }
+
+  /** Debugger.scriptParsed: remembers a script of the user's. */
+  parsed(scriptId: string, url: string): void {
+    const file = this.fileOf(url);
+    if (file !== undefined) this.#scripts.set(scriptId, file);
+  }
+
+  /** The user's file a script was made from, if it was. */
+  fileOfScript(scriptId: string): string | undefined {
+    return this.#scripts.get(scriptId);
   }
 
   source(file: string): DapSource {
@@ -83,7 +105,6 @@ export class DebugSources {
 
   /** Blackbox patterns: stepping never stops in node's internals or in the engine's own code. */
   blackboxPatterns(): string[] {
-    const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return ["^node:", `^${escape(pathToFileURL(OWN_CODE).href)}/`, "/node_modules/"];
+    return ["^node:", `^(?:${escape(pathToFileURL(OWN_CODE).href)}|${escape(OWN_CODE)})/`, "/node_modules/"];
   }
 }

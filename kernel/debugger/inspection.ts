@@ -41,7 +41,7 @@ export class Inspection {
   /** Evaluates `expression` in `frame`, or in the session when there is none; errors become a failed response. */
   async evaluate(expression: string, frame: CallFrame | undefined, context: string): Promise<Record<string, unknown>> {
     const object = await this.#evaluate(expression, frame, { silent: context === "hover", generatePreview: true });
-    return { result: formatValue(object), type: typeName(object), variablesReference: expandable(object) ? this.variables.add(object.objectId!, expression) : 0 };
+    return { result: formatValue(object), type: typeName(object), presentationHint: {}, variablesReference: expandable(object) ? this.variables.add(object.objectId!, expression) : 0 };
   }
 
   /** The cells' globals (the variable explorer, and the Globals scope of a stop). */

@@ -44,7 +44,7 @@ export class PausedStack {
   static async of(callFrames: readonly CallFrame[], sources: DebugSources): Promise<PausedStack> {
     const frames: UserFrame[] = [];
     for (const frame of callFrames) {
-      const file = sources.fileOf(frame.url);
+      const file = sources.fileOfScript(frame.location.scriptId) ?? sources.fileOf(frame.url);
       if (file === undefined) continue;
       const at = (await sources.positions(file))?.toSource(frame.location.lineNumber + 1, frame.location.columnNumber + 1);
       if (at === undefined) continue;
@@ -75,13 +75,15 @@ export class PausedStack {
   }
 
   /** The frame's scopes but the global one, each with the reference `reference` gives its object. */
-  scopes(id: unknown, reference: (objectId: string) => number): DapScope[] {
+  scopes(id: unknown, reference: (objectId: string) => number, sources: DebugSources): DapScope[] {
     const scopes: DapScope[] = [];
-    for (const scope of this.frame(id).frame.scopeChain) {
+    const frame = this.frame(id);
+    const source = sources.source(frame.file);
+    for (const scope of frame.frame.scopeChain) {
       const name = SCOPE_NAMES[scope.type];
       if (name === undefined || scope.object.objectId === undefined) continue;
       const hint = scope.type === "local" ? ({ presentationHint: "locals" } as const) : {};
-      scopes.push({ name: scope.name ? `${name} (${scope.name})` : name, ...hint, variablesReference: reference(scope.object.objectId), expensive: false });
+      scopes.push({ name: scope.name ? `${name} (${scope.name})` : name, ...hint, variablesReference: reference(scope.object.objectId), expensive: false, source });
     }
     return scopes;
   }

@@ -8,6 +8,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
 import { ControlCore, type ControlHost } from "../core/control.js";
+import { ControlDebugger } from "../debugger/control-debugger.js";
 import type { ChannelReport } from "../core/stats.js";
 import { MessageFactory } from "../protocol/factory.js";
 import { ReplayGuard } from "../protocol/replay.js";
@@ -42,12 +43,25 @@ const report: ChannelReport = {
 let closing!: () => void;
 const closed = new Promise<void>((resolve) => (closing = resolve));
 
+const debug = new ControlDebugger(report.log);
+
 const host: ControlHost = {
   kernelInfo,
-  interrupt: () => process.kill(process.pid, "SIGINT"),
-  shutdown: () => {
+  interrupt: async () => {
+    // A cell stopped at a breakpoint runs again to be interrupted: V8 acts on the SIGINT as it resumes.
+    const resume = await debug.beforeInterrupt();
+    process.kill(process.pid, "SIGINT");
+    await resume?.();
+  },
+  shutdown: async () => {
+    // A stopped cell is let go first: the main thread, paused, could never end the kernel.
+    await debug.close();
     post({ kind: "shutdown" });
     return closed;
+  },
+  debug: (request, header) => debug.handle(request, header),
+  replied: (request) => {
+    if (request.header.msg_type === "debug_request") void debug.replied(request.header);
   },
 };
 
@@ -85,6 +99,7 @@ async function control(): Promise<void> {
   port.on("message", (message: ToBackground) => {
     if (message.kind !== "close") return;
     closing();
+    void debug.close();
     // The requests in flight answered, then the sockets closed here, by their own thread, before the process exits.
     void core
       .settled()

@@ -96,6 +96,23 @@ export class IOPub {
     void this.#out.push(this.factory.iopub(parent, msgType, content), output);
   }
 
+  /**
+   * Publishes at once, ahead of anything still queued: for the debugger's
+   * messages, which come while this thread is paused at a breakpoint, when
+   * the queue cannot move (it moves on promise jobs, which do not run). A
+   * PUB socket's send never waits, so it is done when send() returns; were
+   * a send waiting all the same (zeromq.js refuses a second one), the
+   * message goes into the queue.
+   */
+  publishNow<K extends keyof IOPubMessages>(parent: Partial<Header>, msgType: K, content: IOPubMessages[K]): void {
+    const frames = this.factory.iopub(parent, msgType, content);
+    try {
+      void this.socket.send(frames);
+    } catch {
+      void this.#out.push(frames);
+    }
+  }
+
   /** Resolves once everything published so far has been handed to ZeroMQ. */
   flushed(): Promise<void> {
     return this.#out.flush();

@@ -9,6 +9,12 @@ import type { Frame } from "../protocol/wire.js";
  * `maxBytes` waiting, new messages that may be dropped (output) are dropped
  * and counted, as a ZeroMQ PUB socket drops at its high-water mark. Others
  * (a status, a reply) always go in: they are few, one or two per request.
+ *
+ * A message pushed while nothing waits is handed to ZeroMQ at once, in the
+ * caller's turn, not a promise job later: what a cell printed is then out
+ * even if the thread stops right after (a breakpoint pauses it with its
+ * promise jobs unrun), and a debug_event published while it is paused goes
+ * out at once.
  */
 export class SendQueue {
   #tail: Promise<void> = Promise.resolve();
@@ -31,14 +37,22 @@ export class SendQueue {
     }
     this.#waitingMessages++;
     this.#waitingBytes += bytes;
-    this.#tail = this.#tail
-      .then(() => this.send(frames))
+    const sent = this.#waitingMessages === 1 ? this.#sendNow(frames) : this.#tail.then(() => this.send(frames));
+    this.#tail = sent
       .catch(this.onError)
       .finally(() => {
         this.#waitingMessages--;
         this.#waitingBytes -= bytes;
       });
     return this.#tail;
+  }
+
+  #sendNow(frames: Frame[]): Promise<void> {
+    try {
+      return this.send(frames);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Resolves when everything queued so far has been handed to ZeroMQ. */

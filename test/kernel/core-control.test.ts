@@ -22,6 +22,7 @@ class ControlHarness {
   readonly stats = new KernelStats((line) => this.logs.push(line));
   interrupts = 0;
   shutdowns = 0;
+  readonly debugRequests: unknown[] = [];
   #close!: () => void;
   readonly #closing = new Promise<void>((resolve) => (this.#close = resolve));
   readonly core = new ControlCore(
@@ -31,6 +32,11 @@ class ControlHarness {
       shutdown: () => {
         this.shutdowns++;
         return this.#closing;
+      },
+      // The adapter needs V8's inspector of a main thread: here the host answers as a DAP adapter would.
+      debug: async (request) => {
+        this.debugRequests.push(request);
+        return { type: "response", seq: 1, request_seq: request.seq, command: request.command, success: true, body: { echoed: request.arguments ?? {} } };
       },
     },
     this.stats.report("control"),
@@ -60,10 +66,25 @@ describe("the control core", () => {
     const info = h.send("kernel_info_request");
     const interrupt = h.send("interrupt_request");
     await h.core.settled();
-    expect(h.replyTo(info)).toMatchObject({ type: "kernel_info_reply", content: { status: "ok", implementation: "greenlet-ts", debugger: false } });
+    expect(h.replyTo(info)).toMatchObject({ type: "kernel_info_reply", content: { status: "ok", implementation: "greenlet-ts", debugger: true } });
     expect(h.replyTo(interrupt)).toEqual({ type: "interrupt_reply", parent: interrupt, content: { status: "ok" } });
     expect(h.interrupts).toBe(1);
     expect(h.stats.counters.accepted.control).toEqual({ kernel_info_request: 1, interrupt_request: 1 });
+  });
+
+  test("a debug_request reaches the debugger and its DAP response is the debug_reply; malformed DAP content is refused with an error reply", async () => {
+    const h = new ControlHarness();
+    const ok = h.send("debug_request", { type: "request", seq: 7, command: "debugInfo", arguments: { x: 1 } });
+    const noSeq = h.send("debug_request", { type: "request", command: "debugInfo" });
+    const notRequest = h.send("debug_request", { type: "event", seq: 8, command: "debugInfo" });
+    const badArguments = h.send("debug_request", { type: "request", seq: 9, command: "next", arguments: [1] });
+    await h.core.settled();
+    expect(h.replyTo(ok)).toEqual({ type: "debug_reply", parent: ok, content: { type: "response", seq: 1, request_seq: 7, command: "debugInfo", success: true, body: { echoed: { x: 1 } } } });
+    for (const [id, field] of [[noSeq, "seq"], [notRequest, "type"], [badArguments, "arguments"]] as const) {
+      expect(h.replyTo(id)).toMatchObject({ type: "debug_reply", content: { status: "error", ename: "InvalidRequest" } });
+      expect(h.replyTo(id)!.content.evalue).toContain(`content.${field}`);
+    }
+    expect(h.debugRequests).toHaveLength(1);
   });
 
   test("a shutdown_request waits for the main thread, and an interrupt_request is answered meanwhile", async () => {

@@ -1,0 +1,39 @@
+import type { Header, IOPubMessages } from "../protocol/messages.js";
+
+/**
+ * How the debugger, in the control thread, publishes on IOPub, whose socket
+ * is the main thread's, even when the main thread is paused at a breakpoint
+ * and runs none of its own JavaScript: it asks V8's inspector to evaluate a
+ * call of this hook on the main thread (the inspector evaluates while
+ * paused, and between the jobs of a spinning cell), and the hook publishes
+ * at once (SendQueue sends in the caller's turn when nothing waits). What
+ * goes this way: debug_event, and the busy and idle statuses around each
+ * debug_request, which JupyterLab waits for as for any request's.
+ *
+ * Chosen over moving IOPub into the control thread, which was built and
+ * measured: every IOPub message then crossed threads, `1+1` p50 rose 1.26×
+ * and start-up 0.3 s (IOPub could bind only once the thread had started).
+ * This way a kernel nobody debugs pays nothing.
+ */
+const KEY = "greenlet-ts.iopub";
+
+/** What the debugger may publish this way. */
+export type HookMessage =
+  | { msgType: "debug_event"; content: IOPubMessages["debug_event"]; parent: Partial<Header> }
+  | { msgType: "status"; content: IOPubMessages["status"]; parent: Partial<Header> };
+
+/** Main thread: the function the control thread's evaluation calls. */
+export function installIOPubHook(publish: (message: HookMessage) => void): void {
+  Object.defineProperty(globalThis, Symbol.for(KEY), {
+    value: (json: string) => {
+      const message = JSON.parse(json) as HookMessage;
+      if (message.msgType === "debug_event" || message.msgType === "status") publish(message);
+    },
+    configurable: true,
+  });
+}
+
+/** Control thread: the expression that publishes `message` when evaluated on the main thread. */
+export function iopubHookCall(message: HookMessage): string {
+  return `globalThis[Symbol.for(${JSON.stringify(KEY)})](${JSON.stringify(JSON.stringify(message))})`;
+}
