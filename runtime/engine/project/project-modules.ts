@@ -112,6 +112,11 @@ export class ProjectModules {
     return [...this.#records.keys()];
   }
 
+  /** The project's source files loaded now (JSON files left out), with the name errors and stacks show for each: for a debugger's list of modules. */
+  sourceFiles(): Array<{ path: string; name: string }> {
+    return [...this.#records.values()].filter((record) => record.compiled !== undefined).map((record) => ({ path: record.file, name: this.#display(record.file) }));
+  }
+
   /** How stack traces show positions in a file this session evaluated. */
   positions(filename: string): SourcePositions | undefined {
     return this.#positions.get(filename);
