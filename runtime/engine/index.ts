@@ -6,3 +6,5 @@ export { Interrupted } from "./cell-error.js";
 export type { Completions } from "./introspection/completion.js";
 export type { Inspection } from "./introspection/inspection.js";
 export type { Completeness } from "./introspection/is-complete.js";
+export { DEBUG_HELPER, type DebugHelper, type GlobalSummary, type RuntimeState } from "./debug-helper.js";
+export { cellPositions, modulePositions, type PositionMap, type Position } from "./debug-positions.js";

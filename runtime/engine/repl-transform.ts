@@ -76,5 +76,5 @@ export function replTransform(js: string): ReplScript {
 function asyncWrapperStart(hoisted: ReadonlySet<string>, functions: readonly string[]): Edit {
   const vars = hoisted.size > 0 ? `var ${[...hoisted].join(", ")}; ` : "";
   const exports = functions.map((name) => `this.${name} = ${name}; `).join("");
-  return { start: 0, end: 0, text: `${vars}(async () => { ${exports}` };
+  return { start: 0, end: 0, text: `${vars}(async () => { ${exports}`, header: true };
 }

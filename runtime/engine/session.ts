@@ -9,6 +9,7 @@ import { installOutputCapture } from "./capture.js";
 import { cellError, Interrupted } from "./cell-error.js";
 import { activeOwner, currentOwner, enterExecution, leaveExecution, runAs, type CellOwner, type CellSink } from "./cell-store.js";
 import { createCellContext, INVOKE_FUNCTION, setInvocation } from "./context.js";
+import { installDebugHelper } from "./debug-helper.js";
 import { isError, isThenable } from "./guards.js";
 import { bundleOf } from "./display.js";
 import { makeDisplay } from "./display-function.js";
@@ -58,6 +59,16 @@ export interface ExecuteOptions {
   filename?: string;
   /** Lines before the cell in its file, added to the lines in stack traces. */
   lineOffset?: number;
+  /**
+   * The name the cell's script is compiled under (default
+   * `${filename}#${cell}`): what a debugger attached through the inspector
+   * sets breakpoints by. V8 reports an absolute path as a `file://` URL
+   * (percent-encoded, as pathToFileURL makes it) in `Debugger.scriptParsed`,
+   * and any other name as it is. Stack traces still show `filename`: the
+   * cell's positions are registered under this name, the newest cell run
+   * under it winning (the same code may run again under the same name).
+   */
+  scriptName?: string;
   /**
    * Whether the cell's echoed value becomes `_` and what it throws `_error`
    * (default true). A kernel's silent requests and user expressions pass
@@ -164,6 +175,11 @@ export class Session implements Drivable, CellSink {
     this.#global = vm.runInContext("globalThis", this.#context) as Record<string, unknown>;
     this.#ContextPromise = this.#global.Promise as PromiseConstructor;
     this.#defineReplNames();
+    // Last: what the context holds now is the engine's, and the helper tells the user's globals from it.
+    installDebugHelper(this.#global, {
+      claimed: (name) => this.#replValues[name].user,
+      modules: () => this.modules.sourceFiles(),
+    });
     drive(this, options.interrupts ?? true);
   }
 
@@ -302,7 +318,7 @@ export class Session implements Drivable, CellSink {
     cellStarted();
     let outcome: CellOutcome;
     try {
-      const { value, data } = await runAs(owner, () => this.#evaluateCell(owner, code, filename, options.lineOffset ?? 0, interrupted));
+      const { value, data } = await runAs(owner, () => this.#evaluateCell(owner, code, filename, options, interrupted));
       if (data !== undefined) {
         if (underscore && !this.#replValues._.user) this.#replValues._.value = value;
         this.#events.emit({ kind: "result", cell, data, metadata: {}, value });
@@ -333,12 +349,13 @@ export class Session implements Drivable, CellSink {
     return outcome;
   }
 
-  async #evaluateCell(owner: CellOwner, code: string, filename: string, lineOffset: number, interrupted: Promise<never>): Promise<{ value: unknown; data?: MimeBundle }> {
+  async #evaluateCell(owner: CellOwner, code: string, filename: string, options: ExecuteOptions, interrupted: Promise<never>): Promise<{ value: unknown; data?: MimeBundle }> {
+    const lineOffset = options.lineOffset ?? 0;
     const typescript = transpileCell(code, filename);
     if (this.typeCheck === "warn") this.#warnTypes(owner, typescript, filename, lineOffset);
     const script = replTransform(typescript.code);
     // Cells may share a file name (a document's examples): the script's own name tells them apart.
-    const scriptName = `${filename}#${owner.cell}`;
+    const scriptName = options.scriptName ?? `${filename}#${owner.cell}`;
     this.#sources.set(scriptName, new CellSource(filename, code, lineOffset));
     const compiled = new vm.Script(script.code, { filename: scriptName });
     for (const name of script.declaresReplNames) this.#claim(name);

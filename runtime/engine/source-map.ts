@@ -1,7 +1,4 @@
-import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
-import { toInput, type Anchors } from "./edits.js";
-import { toCell, transpileCell, type Wrap } from "./object-literal.js";
-import { replTransform } from "./repl-transform.js";
+import { cellPositions, type StackPositions } from "./debug-positions.js";
 
 /**
  * How positions in a cell's evaluated script go back to its TypeScript:
@@ -40,39 +37,22 @@ export class CellSource implements PositionSource {
    * its async wrapper), which are no code of the user's.
    */
   original(line: number, column: number): { line: number; column: number } | undefined {
-    const { anchors, trace, wrap, lines } = this.#mapping();
-    if (line > lines) return undefined;
-    const js = toInput(anchors, line - 1, column - 1);
-    const ts = originalPositionFor(trace, { line: js.line + 1, column: js.column });
-    if (ts.line === null) return { line: js.line + 1 + this.lineOffset, column: js.column + 1 };
-    const cell = toCell(wrap, ts.line - 1, ts.column);
-    return { line: cell.line + 1 + this.lineOffset, column: cell.column + 1 };
+    const cell = this.#positions().original(line, column);
+    return cell === undefined ? undefined : { line: cell.line + this.lineOffset, column: cell.column };
   }
 
-  /** The last one made is kept: a stack's frames often come from one cell. */
-  #mapping(): Mapping {
-    if (lastMapping?.source !== this) {
-      // The same decisions as when the cell ran (the object-literal reading included): the same text.
-      const typescript = transpileCell(this.code, this.filename);
-      const { anchors } = replTransform(typescript.code);
-      let lines = 1;
-      for (let at = typescript.code.indexOf("\n"); at >= 0; at = typescript.code.indexOf("\n", at + 1)) lines++;
-      lastMapping = { source: this, anchors, trace: new TraceMap(typescript.map), wrap: typescript.wrap, lines };
-    }
-    return lastMapping;
+  /**
+   * The last one made is kept: a stack's frames often come from one cell.
+   * The same decisions as when the cell ran (the object-literal reading
+   * included) give the same text, and the debugger's map of the cell.
+   */
+  #positions(): StackPositions {
+    if (lastMapping?.source !== this) lastMapping = { source: this, positions: cellPositions(this.code, this.filename) };
+    return lastMapping.positions;
   }
 }
 
-interface Mapping {
-  source: CellSource;
-  anchors: Anchors;
-  trace: TraceMap;
-  wrap: Wrap | undefined;
-  /** How many lines the compiled cell has: the transform's own lines come after them. */
-  lines: number;
-}
-
-let lastMapping: Mapping | undefined;
+let lastMapping: { source: CellSource; positions: StackPositions } | undefined;
 
 // Frames of the engine, the runtime and node itself are cut from a cell's stack.
 const INTERNAL_FRAME = /\((?:node:|.*[\\/]greenlet-ts[\\/]dist[\\/]|.*[\\/]dist[\\/]runtime[\\/])|at (?:node:|.*[\\/]dist[\\/]runtime[\\/])|\(<anonymous>\)$|^\s+at new Promise \(<anonymous>\)$/;

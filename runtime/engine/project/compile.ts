@@ -136,7 +136,7 @@ function wrap(file: string, js: string, esm: boolean, map: () => string): Compil
   const imports = topLevelRequires(js);
   for (const async of [false, true]) {
     // On the first line, which is swc's "use strict" or its first statement: no line moves.
-    const edited = applyEdits(js, [...edits, { start: 0, end: 0, text: `(${async ? "async " : ""}function (${MODULE_PARAMETERS.join(", ")}) {` }]);
+    const edited = applyEdits(js, [...edits, { start: 0, end: 0, text: `(${async ? "async " : ""}function (${MODULE_PARAMETERS.join(", ")}) {`, header: true }]);
     const code = `${edited.code}\n})`;
     try {
       const script = new vm.Script(code, { filename: file });

@@ -4,8 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
 import vm from "node:vm";
-import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
-import { toInput } from "../edits.js";
+import { compiledModulePositions } from "../debug-positions.js";
 import { compileModule, ModuleSyntaxError, type CompiledModule } from "./compile.js";
 import { requireAsyncModule } from "./module-errors.js";
 import { ownEntry } from "./own-package.js";
@@ -51,7 +50,6 @@ interface ModuleRecord {
   /** The file's modification time and size when it was read. */
   readonly stamp: string;
   namespace?: object;
-  trace?: TraceMap;
 }
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
@@ -112,6 +110,11 @@ export class ProjectModules {
   /** The project files loaded now: what a watcher watches. */
   files(): string[] {
     return [...this.#records.keys()];
+  }
+
+  /** The project's source files loaded now (JSON files left out), with the name errors and stacks show for each: for a debugger's list of modules. */
+  sourceFiles(): Array<{ path: string; name: string }> {
+    return [...this.#records.values()].filter((record) => record.compiled !== undefined).map((record) => ({ path: record.file, name: this.#display(record.file) }));
   }
 
   /** How stack traces show positions in a file this session evaluated. */
@@ -349,16 +352,11 @@ export class ProjectModules {
   }
 
   #sourcePositions(record: ModuleRecord): SourcePositions {
-    const filename = this.#display(record.file);
+    const positions = compiledModulePositions(record.compiled!);
     return {
-      filename,
-      original: (line, column) => {
-        const compiled = record.compiled!;
-        const js = toInput(compiled.anchors, line - 1, column - 1);
-        record.trace ??= new TraceMap(compiled.map());
-        const ts = originalPositionFor(record.trace, { line: js.line + 1, column: js.column });
-        return ts.line === null ? { line: js.line + 1, column: js.column + 1 } : { line: ts.line, column: ts.column + 1 };
-      },
+      filename: this.#display(record.file),
+      // Never undefined for a module (no line is the engine's but the wrapper's last, where no frame is).
+      original: (line, column) => positions.original(line, column) ?? { line, column },
     };
   }
 
