@@ -10,7 +10,7 @@ import { Wire } from "./protocol/wire.js";
 import { startBackgroundChannels, type BackgroundChannels } from "./transport/background-channels.js";
 import { readConnectionFile } from "./transport/connection.js";
 import { MainChannels } from "./transport/main-channels.js";
-import { installIOPubHook } from "./debugger/iopub-hook.js";
+import { installMainThreadHooks } from "./debugger/main-thread-hooks.js";
 
 /** Kernel logs go straight to file descriptor 2: never into a cell's captured output, never the key. */
 function log(text: string): void {
@@ -49,14 +49,17 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const stats = new KernelStats(log);
   const wire = new Wire(info.key, info.signature_scheme);
   const channels = await MainChannels.bind(info, wire, stats, log);
-  // The debugger, in the control thread, publishes its events and statuses through this thread's IOPub.
-  installIOPubHook(({ parent, msgType, content }) => channels.iopub.publishNow(parent, msgType, content));
   // Computed once: the control thread and the shell answer kernel_info with the same reply.
   const infoReply = kernelInfo();
   // The engine (and its modules) and the history load after the sockets are up: the core answers
   // a client's first kernel_info_request before that; requests that need them wait.
   let load!: (backend: Promise<Backend>) => void;
   const core = new KernelCore(new Promise<Backend>((resolve) => (load = resolve)), channels, infoReply, log, stats);
+  // The debugger, in the control thread, publishes its events and statuses through this thread's IOPub.
+  installMainThreadHooks({
+    publish: ({ parent, msgType, content }) => channels.iopub.publishNow(parent, msgType, content),
+    whenIdle: () => core.whenIdle(),
+  });
   let history: History | undefined;
   // Called only once everything is running (`running` is declared below).
   const finish: Finish = (code, why, options) => finishKernel(running, code, why, options);

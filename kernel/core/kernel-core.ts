@@ -127,6 +127,11 @@ export class KernelCore {
     if (!this.#busy) this.#idle = this.#drain();
   }
 
+  /** Resolves once no shell request is being handled or waits (at once when none is). */
+  whenIdle(): Promise<void> {
+    return this.#busy ? this.#idle : Promise.resolve();
+  }
+
   /** Takes no more requests (the kernel is exiting); resolves once the one being handled is done. */
   stop(): Promise<void> {
     this.#stopped = true;

@@ -3,7 +3,7 @@ import { CdpClient } from "./cdp-client.js";
 import { DapError, type DapEvent, type DapRequest, type DapResponse } from "./dap.js";
 import { HASH_SEED, TMP_FILE_SUFFIX } from "./debug-paths.js";
 import { DebugSources } from "./debug-sources.js";
-import { iopubHookCall, type HookMessage } from "./iopub-hook.js";
+import { publishCall, whenIdleCall, type HookMessage } from "./main-thread-hooks.js";
 import { Inspection } from "./inspection.js";
 import { PausedStack, type CallFrame } from "./paused-stack.js";
 import { Variables } from "./variables.js";
@@ -48,6 +48,7 @@ export class DebugAdapter {
     // Connected from the start, with no domain enabled (which costs the main thread nothing): statuses go through it.
     this.#cdp.connect();
     this.#commands = this.#commandTable();
+    this.#sources.cellCode = (file, callFrameId) => this.#inspection.cellCode(file, callFrameId).catch(() => undefined);
     this.#cdp.on("Debugger.paused", (params) => void this.#paused(params).catch((error: unknown) => this.log(`debugger: a stop could not be reported: ${String(error)}`)));
     this.#cdp.on("Debugger.resumed", () => this.#resumed());
     this.#cdp.on("Debugger.scriptParsed", (params) => this.#sources.parsed(String(params.scriptId), String(params.url)));
@@ -73,11 +74,21 @@ export class DebugAdapter {
 
   /**
    * An interrupt while stopped: the main thread must run again for SIGINT to
-   * break into the cell, so the stop ends (the client is told `continued`);
-   * the caller sends SIGINT first, which V8 acts on as soon as it resumes.
+   * break into the cell. Pauses are skipped (the cell would stop again at
+   * the same breakpoint first), the stop ends (the client is told
+   * `continued`), SIGINT is sent once the main thread runs JavaScript again
+   * (an inspector evaluation comes back), and pauses are back once the shell
+   * has nothing left to run: the interrupted cell has ended.
    */
-  async resumeForInterrupt(): Promise<void> {
-    if (this.#stack !== undefined) await this.#cdp.post("Debugger.resume").catch(() => undefined);
+  async interruptStopped(sendSigint: () => void): Promise<void> {
+    await this.#cdp.post("Debugger.setSkipAllPauses", { skip: true });
+    await this.#cdp.post("Debugger.resume").catch(() => undefined);
+    await this.#cdp.post("Runtime.evaluate", { expression: "0", silent: true });
+    sendSigint();
+    void this.#cdp
+      .post("Runtime.evaluate", { expression: whenIdleCall(), awaitPromise: true, silent: true })
+      .finally(() => (this.#started ? this.#cdp.post("Debugger.setSkipAllPauses", { skip: false }) : undefined))
+      .catch((error: unknown) => this.log(`debugger: pauses not restored after an interrupt: ${String(error)}`));
   }
 
   /** The client is gone or the kernel ends: breakpoints removed, a stopped cell resumed, the inspector released. */
@@ -94,12 +105,12 @@ export class DebugAdapter {
   }
 
   /**
-   * Publishes on IOPub through the main thread, paused or not (iopub-hook.ts):
+   * Publishes on IOPub through the main thread, paused or not (main-thread-hooks.ts):
    * V8 evaluates the hook's call in the main thread's own context (the
    * default one), and the inspector keeps the order the calls are sent in.
    */
   async publish(message: HookMessage): Promise<void> {
-    const evaluated = await this.#cdp.post<{ exceptionDetails?: { text: string } }>("Runtime.evaluate", { expression: iopubHookCall(message), silent: true });
+    const evaluated = await this.#cdp.post<{ exceptionDetails?: { text: string } }>("Runtime.evaluate", { expression: publishCall(message), silent: true });
     if (evaluated.exceptionDetails !== undefined) throw new Error(evaluated.exceptionDetails.text);
   }
 

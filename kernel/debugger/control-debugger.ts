@@ -26,11 +26,11 @@ export class ControlDebugger {
     if (adapter !== undefined) await this.#status(adapter, "idle", header);
   }
 
-  /** Before SIGINT is sent: nothing to do unless a cell is stopped, which must run again to be interrupted. */
-  async beforeInterrupt(): Promise<(() => Promise<void>) | undefined> {
+  /** An interrupt_request: SIGINT, sent by the adapter when a cell is stopped (it must run again first). */
+  async interrupt(sendSigint: () => void): Promise<void> {
     const adapter = await this.#adapter;
-    if (adapter === undefined || !adapter.stopped) return undefined;
-    return () => adapter.resumeForInterrupt();
+    if (adapter?.stopped) await adapter.interruptStopped(sendSigint);
+    else sendSigint();
   }
 
   /** The kernel ends: a stopped cell is let go first, or the main thread could never finish. */

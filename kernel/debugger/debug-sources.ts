@@ -24,6 +24,11 @@ const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\
 export class DebugSources {
   readonly prefix = tmpFilePrefix();
   /**
+   * The code of a cell nobody dumped (it had no breakpoint) that a stop
+   * passes through, from the session: set by the adapter.
+   */
+  cellCode: (file: string, callFrameId?: string) => Promise<string | undefined> = async () => undefined;
+  /**
    * The user's files among the scripts V8 has parsed, by script id: a paused
    * frame's own `url` is empty on node 20, its script id is not.
    */
@@ -86,14 +91,15 @@ export class DebugSources {
   }
 
   /** How the TypeScript of `file` maps to the script V8 runs; undefined for a file that cannot be read. */
-  async positions(file: string): Promise<PositionMap | undefined> {
-    let stamp: string;
-    try {
-      const stat = statSync(file);
-      stamp = `${stat.mtimeMs}:${stat.size}`;
-    } catch {
-      return undefined;
+  /** `callFrameId`: a frame of the session's, to ask the session in while the main thread is stopped. */
+  async positions(file: string, callFrameId?: string): Promise<PositionMap | undefined> {
+    let stamp = this.#stamp(file);
+    if (stamp === undefined && this.isCell(file)) {
+      // A cell's file is named after its code: dumped now, it is the file the client would have.
+      const code = await this.cellCode(file, callFrameId);
+      if (code !== undefined && this.dump(code) === file) stamp = this.#stamp(file);
     }
+    if (stamp === undefined) return undefined;
     const known = this.#maps.get(file);
     if (known?.stamp === stamp) return known.map;
     const engine = await loadPositions();
@@ -101,6 +107,15 @@ export class DebugSources {
     const map = this.isCell(file) ? engine.cellPositions(text) : engine.modulePositions(file, text);
     this.#maps.set(file, { stamp, map });
     return map;
+  }
+
+  #stamp(file: string): string | undefined {
+    try {
+      const stat = statSync(file);
+      return `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Blackbox patterns: stepping never stops in node's internals or in the engine's own code. */

@@ -74,6 +74,13 @@ export class Inspection {
     await this.#evaluate(`void (globalThis[${JSON.stringify(target)}] = ${source})`, frame, { silent: true });
   }
 
+  /** The TypeScript of the cell whose script is named `file`, if the session still has it. */
+  async cellCode(file: string, callFrameId?: string): Promise<string | undefined> {
+    const frame = callFrameId === undefined ? undefined : ({ callFrameId } as CallFrame);
+    const object = await this.#evaluate(`${HELPER}.cellSource(${JSON.stringify(file)})`, frame, { returnByValue: true, silent: true });
+    return typeof object.value === "string" ? object.value : undefined;
+  }
+
   /** The project's source files the session loaded (the kernel sources panel). */
   async modules(start: number, count: number): Promise<Record<string, unknown>> {
     const object = await this.#evaluate(`${HELPER}.modules()`, undefined, { returnByValue: true, silent: true });

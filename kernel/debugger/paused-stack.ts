@@ -46,7 +46,7 @@ export class PausedStack {
     for (const frame of callFrames) {
       const file = sources.fileOfScript(frame.location.scriptId) ?? sources.fileOf(frame.url);
       if (file === undefined) continue;
-      const at = (await sources.positions(file))?.toSource(frame.location.lineNumber + 1, frame.location.columnNumber + 1);
+      const at = (await sources.positions(file, callFrames[0]?.callFrameId))?.toSource(frame.location.lineNumber + 1, frame.location.columnNumber + 1);
       if (at === undefined) continue;
       frames.push({ id: frames.length + 1, frame, file, line: at.line, column: at.column });
     }

@@ -47,12 +47,8 @@ const debug = new ControlDebugger(report.log);
 
 const host: ControlHost = {
   kernelInfo,
-  interrupt: async () => {
-    // A cell stopped at a breakpoint runs again to be interrupted: V8 acts on the SIGINT as it resumes.
-    const resume = await debug.beforeInterrupt();
-    process.kill(process.pid, "SIGINT");
-    await resume?.();
-  },
+  // A cell stopped at a breakpoint is let run first: the debugger sends SIGINT then.
+  interrupt: () => debug.interrupt(() => process.kill(process.pid, "SIGINT")),
   shutdown: async () => {
     // A stopped cell is let go first: the main thread, paused, could never end the kernel.
     await debug.close();

@@ -19,6 +19,8 @@ export interface DebugHelperHost {
   claimed(name: ReplName): boolean;
   /** The project's source files the session has loaded. */
   modules(): Array<{ path: string; name: string }>;
+  /** The TypeScript of the cell last run under a script name, if the session still has it. */
+  cellSource(scriptName: string): string | undefined;
 }
 
 /** One line of the variable explorer. */
@@ -41,6 +43,11 @@ export interface DebugHelper {
   inspectAll(): GlobalSummary[];
   /** The project's loaded source files: `id` is the path. */
   modules(): Array<{ id: string; name: string; path: string }>;
+  /**
+   * The TypeScript of the cell run under `scriptName`: a debugger maps a
+   * stopped frame of a cell nobody dumped (no breakpoint of its own) from it.
+   */
+  cellSource(scriptName: string): string | undefined;
 }
 
 export interface RuntimeState {
@@ -86,6 +93,7 @@ export function installDebugHelper(global: Record<string, unknown>, host: DebugH
     runtimeState: () => Object.assign(nullObject(), runtimeState(toArray)) as unknown as RuntimeState,
     bundle: (value) => Object.assign(nullObject(), displayBundle(value)) as unknown as ReturnType<DebugHelper["bundle"]>,
     inspectAll: () => toArray(userNames().map((name) => Object.assign(nullObject(), summary(name, global[name])) as unknown as GlobalSummary)),
+    cellSource: (scriptName: string) => host.cellSource(String(scriptName)),
     modules: () => toArray(host.modules().map(({ path, name }) => Object.assign(nullObject(), { id: path, name, path }) as { id: string; name: string; path: string })),
   };
   Object.assign(helper, methods);

@@ -179,6 +179,7 @@ export class Session implements Drivable, CellSink {
     installDebugHelper(this.#global, {
       claimed: (name) => this.#replValues[name].user,
       modules: () => this.modules.sourceFiles(),
+      cellSource: (scriptName) => this.#sources.get(scriptName)?.code,
     });
     drive(this, options.interrupts ?? true);
   }

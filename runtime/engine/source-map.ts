@@ -26,7 +26,8 @@ export type SourceLookup = (scriptName: string) => PositionSource | undefined;
 export class CellSource implements PositionSource {
   constructor(
     readonly filename: string,
-    private readonly code: string,
+    /** The cell's TypeScript, as the user wrote it. */
+    readonly code: string,
     /** Lines before the cell in its document (a doctest example's block). */
     private readonly lineOffset: number,
   ) {}

@@ -11,7 +11,7 @@ export interface JupyterServer {
   /** `http://127.0.0.1:PORT` */
   base: string;
   token: string;
-  /** The server's root directory: kernels it starts without a path run there. */
+  /** The server's root and working directory: kernels it starts without a path run there. */
   dir: string;
   log(): string;
   stop(): void;
@@ -39,7 +39,8 @@ export async function startJupyterServer(kernelName: string): Promise<JupyterSer
   const server = spawn(
     "/usr/bin/python3",
     ["-m", "jupyter_server", "--allow-root", "--no-browser", `--ServerApp.token=${token}`, `--ServerApp.port=${port}`, "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1", `--ServerApp.root_dir=${dir}`],
-    { env, stdio: ["ignore", "ignore", "pipe"] },
+    // Kernels started without a path run in the server's working directory: the root, as a user's would.
+    { env, cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";
   server.stderr!.on("data", (chunk) => (log = (log + chunk).slice(-20000)));

@@ -115,7 +115,19 @@ describe("JupyterLab's debugger conversation with the kernel", () => {
     expect(ours.events.map((e) => e.event)).toContain("terminated");
     expect(ours.steps.loopStopped).toBe("breakpoint");
     expect(ours.steps.interrupted).toEqual({ status: "error", ename: "Interrupted" });
+    expect(ours.steps.stopAfterInterrupt).toBe("breakpoint");
+    expect(ours.steps.runAfterInterrupt).toBe("ok");
     expect(ours.steps.kernelStillWorks.outputs[0].content.data).toEqual({ "text/plain": "42" });
+  });
+
+  test("Raised Exceptions: a cell's error stops where it is thrown, once; continuing gives the cell's error reply", () => {
+    expect(ours.steps.raised).toEqual({ reason: "exception", text: "RangeError: boom", frame: ["fail", 2] });
+    expect(ours.steps.raisedRun).toEqual({ status: "error", ename: "RangeError" });
+  });
+
+  test("shutdown while stopped: the kernel lets the cell go and ends at once", () => {
+    expect(ours.steps.shutdownWhileStopped.status).toBe("dead");
+    expect(ours.steps.shutdownWhileStopped.ms).toBeLessThan(10000);
   });
 
   test("ipykernel, asked the same on a Python cell, behaves the same way (the reference run is sound)", () => {

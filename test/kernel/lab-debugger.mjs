@@ -163,8 +163,46 @@ running = execute(LOOP[language]);
 step("loopStopped", (await stopped).body.reason);
 await kernel.interrupt();
 step("interrupted", await within(running, "execute reply after interrupt", 10000).then((reply) => ({ status: reply.status, ename: reply.outputs.find((o) => o.type === "error")?.content.ename })).catch((e) => e.message));
+if (language === "typescript") {
+  // Still attached after the interrupt: a cell stops at its breakpoint again.
+  await debug("setBreakpoints", { source: { path: sourcePath }, breakpoints: [{ line: 2 }], sourceModified: false }, "setAfterInterrupt");
+  stopped = nextEvent("stopped");
+  running = execute(code);
+  step("stopAfterInterrupt", (await stopped).body.reason);
+  await debug("continue", { threadId }, "continueAfterInterrupt");
+  step("runAfterInterrupt", (await within(running, "execute reply")).status);
+  await debug("setBreakpoints", { source: { path: sourcePath }, breakpoints: [], sourceModified: false }, "clearAfterInterrupt");
+  // "Raised Exceptions": a cell's error stops where it is thrown, once; continuing gives the cell's error reply.
+  await debug("setExceptionBreakpoints", { filters: ["raised"] });
+  stopped = nextEvent("stopped");
+  running = execute('function fail(): never {\n  throw new RangeError("boom");\n}\nfail()');
+  const raised = await stopped;
+  const raisedTrace = await debug("stackTrace", { threadId }, "stackTraceRaised");
+  step("raised", { reason: raised.body.reason, text: raised.body.text, frame: [raisedTrace.body.stackFrames[0].name, raisedTrace.body.stackFrames[0].line] });
+  await debug("continue", { threadId }, "continueRaised");
+  step("raisedRun", await within(running, "execute reply after the exception stop").then((reply) => ({ status: reply.status, ename: reply.outputs.find((o) => o.type === "error")?.content.ename })));
+  await debug("setExceptionBreakpoints", { filters: [] }, "clearExceptionBreakpoints");
+}
 await debug("disconnect", { restart: false, terminateDebuggee: false }, "disconnectAgain");
 step("kernelStillWorks", await execute("6 * 7"));
+
+if (language === "typescript") {
+  // Shut down while stopped: the kernel lets the cell go and ends; it never waits on a paused thread.
+  await debug("initialize", {}, "initializeLast");
+  await debug("attach", {}, "attachLast");
+  await debug("setBreakpoints", { source: { path: sourcePath }, breakpoints: [{ line: 2 }], sourceModified: false }, "setLast");
+  stopped = nextEvent("stopped");
+  running = execute(code);
+  await stopped;
+  const started = Date.now();
+  await within(kernel.shutdown(), "shutdown while stopped", 15000);
+  step("shutdownWhileStopped", { ms: Date.now() - started, status: kernel.status });
+  r.replies = replies;
+  r.events = events;
+  manager.dispose();
+  console.log(JSON.stringify(r));
+  process.exit(0);
+}
 
 r.replies = replies;
 r.events = events;
