@@ -23,6 +23,7 @@ export const SYSTEM_PACKAGES = [
       "test/kernel/jupyterlab-services.test.ts",
       "test/kernel/debugger.test.ts",
       "test/kernel/debugger-hash.test.ts",
+      "test/helpers/jupyter-server.ts",
       "test/helpers/notebook-server.ts",
       "test/setup/system-packages.test.ts",
       "test/setup/system-packages-table.test.ts",
@@ -68,7 +69,7 @@ export const SYSTEM_PACKAGES = [
     package: "python3-jupyter-server",
     provides: { python: "jupyter_server" },
     why: "the server that JupyterLab's @jupyterlab/services client talks to",
-    usedBy: ["test/kernel/jupyterlab-services.test.ts", "test/kernel/debugger.test.ts"],
+    usedBy: ["test/helpers/jupyter-server.ts", "test/kernel/jupyterlab-services.test.ts", "test/kernel/debugger.test.ts"],
   },
   {
     package: "python3-notebook",

@@ -83,7 +83,9 @@ export class PausedStack {
       const name = SCOPE_NAMES[scope.type];
       if (name === undefined || scope.object.objectId === undefined) continue;
       const hint = scope.type === "local" ? ({ presentationHint: "locals" } as const) : {};
-      scopes.push({ name: scope.name ? `${name} (${scope.name})` : name, ...hint, variablesReference: reference(scope.object.objectId), expensive: false, source });
+      // The local scope is the frame's own (as debugpy names it); a closure is named by its function.
+      const named = scope.type !== "local" && scope.name ? `${name} (${scope.name})` : name;
+      scopes.push({ name: named, ...hint, variablesReference: reference(scope.object.objectId), expensive: false, source });
     }
     return scopes;
   }

@@ -104,7 +104,7 @@ describe("the control core", () => {
 
   test("shell requests and unknown types are refused with no reply; invalid content gets an error reply named by REPLY_TO", async () => {
     const h = new ControlHarness();
-    const refused = ["execute_request", "comm_open", "debug_request", "constructor", "toString"].map((type) => h.send(type, { code: "1" }));
+    const refused = ["execute_request", "comm_open", "debug_event", "constructor", "toString"].map((type) => h.send(type, { code: "1" }));
     const invalid = h.send("shutdown_request", { restart: "yes" });
     const nullRestart = h.send("shutdown_request", { restart: null });
     await h.close();
@@ -116,7 +116,7 @@ describe("the control core", () => {
     });
     expect(h.replyTo(nullRestart)?.content).toEqual({ status: "ok", restart: false });
     expect(h.stats.counters.rejected.control).toEqual({ "unknown msg_type": 5, "invalid content": 1 });
-    expect(h.logs).toContain('control: rejected a message (unknown msg_type: "debug_request")');
+    expect(h.logs).toContain('control: rejected a message (unknown msg_type: "debug_event")');
     expect(h.interrupts).toBe(0);
   });
 });
