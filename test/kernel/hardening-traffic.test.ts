@@ -142,7 +142,7 @@ class Garbage {
         return this.#signed([header, valid, meta, valid]);
       }
       case "unknown type": {
-        const types = channel === "stdin" ? ["execute_request", "kernel_info_request", "input_request", "constructor"] : ["nonsense_request", "constructor", "__proto__", "toString", "hasOwnProperty", "", "debug_request", "x".repeat(500)];
+        const types = channel === "stdin" ? ["execute_request", "kernel_info_request", "input_request", "constructor"] : ["nonsense_request", "constructor", "__proto__", "toString", "hasOwnProperty", "", "debug_event", "x".repeat(500)];
         const shellOnControl = channel === "control" ? ["execute_request", "comm_open"] : [];
         expect("unknown msg_type");
         return this.#signed([this.#header(this.#pick([...types, ...shellOnControl])), valid, valid, valid]);

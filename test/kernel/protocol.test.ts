@@ -284,6 +284,8 @@ describe("signals and restarts", () => {
     const client = new KernelClient();
     await client.start();
     try {
+      // A first cell loads the engine and its SIGINT guard: a signal before them would end the process (node's default).
+      await client.execute("1 + 1");
       const running = client.execute("while (true) {}");
       await new Promise((r) => setTimeout(r, 300));
       client.kernel.kill("SIGINT");
