@@ -210,6 +210,23 @@ function projectSuite() {
   ].join("\n");
 }
 
+/** JupyterLab's debugger: `1+1` with no client attached, attached, and with a breakpoint elsewhere. */
+function debuggerSuite() {
+  const result = spawnSync(process.execPath, [path.join(here, "debugger.mjs")], { cwd: path.dirname(here), encoding: "utf8", env: { ...process.env, BENCH_REPEATS: String(REPEATS) } });
+  if (result.status !== 0) throw new Error(`bench/debugger.mjs failed:\n${result.stderr}`);
+  const r = JSON.parse(result.stdout.trim().split("\n").pop());
+  const row = (label, value) => {
+    const ratio = value / r.none;
+    return `| ${label} | ${value.toFixed(2)} ms | ${r.none.toFixed(2)} ms | ${ratio.toFixed(2)}× | ≤ 1.2× | ${ratio <= 1.2 ? "yes" : "no"} |`;
+  };
+  return [
+    `| \`1+1\` round trip p50 (${r.cells} cells a block) | greenlet-ts | no client attached | ratio | target | met |`,
+    "|---|---|---|---|---|---|",
+    row("debugger attached, no breakpoint", r.attached),
+    row("debugger attached, a breakpoint in another cell", r.breakpoint),
+  ].join("\n");
+}
+
 const machine = `node ${process.version}, ${process.platform} ${process.arch}; median of ${REPEATS} interleaved runs; ${new Date().toISOString().slice(0, 10)}`;
 
 // BENCH_ONLY=notebooks,kernel runs only those suites (the others' tables are kept).
@@ -252,6 +269,13 @@ if (wanted("project")) {
   const projectTable = projectSuite();
   console.log(`\n## Project (${machine})\n\n${projectTable}\n`);
   updateReadme("project", `_${machine}_\n\n${projectTable}`);
+}
+
+if (wanted("debugger")) {
+  console.error("debugger: 1+1 with and without a debugger client attached");
+  const debuggerTable = debuggerSuite();
+  console.log(`\n## Debugger (${machine})\n\n${debuggerTable}\n`);
+  updateReadme("debugger", `_${machine}_\n\n${debuggerTable}`);
 }
 
 if (wanted("kernel") && spawnSync(PYTHON, ["-c", "import jupyter_client, ipykernel"]).status === 0) {
