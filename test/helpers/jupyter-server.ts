@@ -51,7 +51,10 @@ export async function startJupyterServer(kernelName: string): Promise<JupyterSer
   };
   for (let i = 0; ; i++) {
     try {
-      if ((await fetch(`${base}/api/status?token=${token}`)).ok) break;
+      const status = await fetch(`${base}/api/status?token=${token}`);
+      // Read to the end: an unread body keeps its connection, and jest's process, open.
+      await status.arrayBuffer();
+      if (status.ok) break;
     } catch {
       // not listening yet
     }

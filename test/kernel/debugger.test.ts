@@ -10,7 +10,7 @@ import { runProcess } from "../helpers/spawn.js";
 // under jupyter_server, and the same sequence on a Python cell against
 // Debian's ipykernel with debugpy, the reference implementation.
 
-type Conversation = { debugger: boolean; code: string; steps: Record<string, any>; replies: Record<string, any>; events: Array<{ event: string; body?: any }> };
+type Conversation = { debugger: boolean; kernelspecMetadata?: Record<string, unknown>; code: string; steps: Record<string, any>; replies: Record<string, any>; events: Array<{ event: string; body?: any }> };
 
 async function converse(server: JupyterServer, kernel: string, language: string, projectFile?: string): Promise<Conversation> {
   const args = [path.join(ROOT, "test/kernel/lab-debugger.mjs"), server.base, server.token, kernel, language, ...(projectFile === undefined ? [] : [projectFile])];
@@ -102,6 +102,19 @@ describe("JupyterLab's debugger conversation with the kernel", () => {
     expect(ours.steps.modules).toContain(projectFile);
   });
 
+  test("stepIn enters the called function, stepOut comes back to the caller's line, copyToGlobals makes a local a global; pause stops a spinning cell", () => {
+    // V8's stepOut stops at the caller's next statement once the call's value is assigned (debugpy: the call's line).
+    expect(ours.steps.stepping).toEqual({ stepIn: ["step", "inner", 2], stepOut: ["outer", 6] });
+    expect(ours.steps.nestedRun).toEqual(["7"]);
+    expect(ours.steps.copied).toBe("2");
+    expect(ours.steps.paused).toEqual({ reason: "pause", line: 2 });
+    expect(ours.steps.pausedInterrupted).toEqual({ status: "error", ename: "Interrupted" });
+  });
+
+  test("the installed kernelspec says debugger: true, as jupyter_server serves it (older JupyterLab reads it there)", () => {
+    expect(ours.kernelspecMetadata).toEqual({ debugger: true });
+  });
+
   test("bad input: an unknown command fails with a message; malformed content gets an error reply", () => {
     expect(ours.steps.unknown).toMatchObject({ type: "response", success: false, command: "noSuchCommand" });
     expect(ours.steps.unknown.message).toContain("noSuchCommand");
@@ -138,6 +151,7 @@ describe("JupyterLab's debugger conversation with the kernel", () => {
     expect(steps.run1.status).toBe("ok");
     expect(steps.afterDisconnect).toMatchObject({ status: "ok" });
     expect(steps.interrupted).toEqual({ status: "error", ename: "KeyboardInterrupt" });
+    expect(steps.stepping).toEqual({ stepIn: ["step", "inner", 2], stepOut: ["outer", 5] });
   });
 
   test("each of our replies has every field ipykernel's reply to the same request has", () => {
@@ -148,7 +162,8 @@ describe("JupyterLab's debugger conversation with the kernel", () => {
         missing.push(`${label}: no reply`);
         continue;
       }
-      // Where ipykernel failed (the unknown command) only the failure's fields are compared.
+      // Where ipykernel failed and we did not (copyToGlobals, which ipykernel 6.17 lacks), a failure's `message` is not ours to have.
+      if (theirs.success === false && mine.success === true) continue;
       for (const key of shape(theirs)) if (!IPYKERNEL_QUIRKS.has(key) && !shape(mine).includes(key)) missing.push(`${label}: ${key}`);
     }
     expect(missing).toEqual([]);

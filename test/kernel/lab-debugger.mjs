@@ -18,6 +18,14 @@ const LOOP = {
   typescript: ["let n = 0;", "for (;;) {", "  n++;", "}"].join("\n"),
   python: ["n = 0", "while True:", "    n += 1", ""].join("\n"),
 };
+const NESTED = {
+  typescript: ["function inner(n: number): number {", "  return n * 3;", "}", "function outer(m: number): number {", "  const k = inner(m);", "  return k + 1;", "}", "outer(2)"].join("\n"),
+  python: ["def inner(n):", "    return n * 3", "", "def outer(m):", "    k = inner(m)", "    return k + 1", "", "outer(2)"].join("\n"),
+};
+const SPIN = {
+  typescript: ["let spins = 0;", "for (;;) spins++;"].join("\n"),
+  python: ["spins = 0", "while True: spins += 1"].join("\n"),
+};
 const code = CELLS[language];
 const serverSettings = ServerConnection.makeSettings({ baseUrl, wsUrl: baseUrl.replace(/^http/, "ws"), token, WebSocket, fetch, appendToken: true });
 const manager = new KernelManager({ serverSettings });
@@ -59,7 +67,8 @@ async function execute(source) {
   const reply = await future.done;
   return { status: reply.content.status, outputs };
 }
-const r = { implementation: info.implementation, debugger: info.debugger, code, steps: {} };
+const specs = await (await fetch(`${baseUrl}/api/kernelspecs?token=${token}`)).json();
+const r = { implementation: info.implementation, debugger: info.debugger, kernelspecMetadata: specs.kernelspecs[kernelName]?.spec.metadata, code, steps: {} };
 const step = (name, value) => { r.steps[name] = value; process.stderr.write(`step ${name}: ${JSON.stringify(value)}\n`); };
 
 // JupyterLab's start(): initialize, attach; then restoreState(): debugInfo; then each cell's
@@ -140,6 +149,42 @@ await debug("source", { source: { path: sourcePath } });
 step("unknown", await debug("noSuchCommand", {}, "unknown"));
 // (ipykernel 6.17 raises KeyError on it and never replies: asked of ours only.)
 if (language === "typescript") step("malformed", (await within(kernel.requestDebug({ type: "request", command: "debugInfo" }).done, "malformed reply")).content);
+
+// Step in, step out, copy a local to the globals; pause a spinning cell.
+const nestedPath = (await debug("dumpCell", { code: NESTED[language] }, "dumpNested")).body.sourcePath;
+await debug("setBreakpoints", { source: { path: nestedPath }, breakpoints: [{ line: 5 }], sourceModified: false }, "setNested");
+stopped = nextEvent("stopped");
+running = execute(NESTED[language]);
+await stopped;
+stopped = nextEvent("stopped");
+await debug("stepIn", { threadId });
+const inInner = await stopped;
+const innerTrace = await debug("stackTrace", { threadId }, "stackTraceStepIn");
+stopped = nextEvent("stopped");
+await debug("stepOut", { threadId });
+await stopped;
+const outerTrace = await debug("stackTrace", { threadId }, "stackTraceStepOut");
+await debug("copyToGlobals", { srcVariableName: "m", dstVariableName: "copied", srcFrameId: outerTrace.body.stackFrames[0].id });
+step("stepping", {
+  stepIn: [inInner.body.reason, innerTrace.body.stackFrames[0].name, innerTrace.body.stackFrames[0].line],
+  stepOut: [outerTrace.body.stackFrames[0].name, outerTrace.body.stackFrames[0].line],
+});
+await debug("setBreakpoints", { source: { path: nestedPath }, breakpoints: [], sourceModified: false }, "clearNested");
+await debug("continue", { threadId }, "continueNested");
+step("nestedRun", (await within(running, "execute reply")).outputs.map((o) => o.content.data?.["text/plain"]));
+step("copied", (await debug("evaluate", { expression: "copied", context: "repl" }, "evaluateCopied")).body?.result);
+// (Ours only: ipykernel 6.17 stops at no breakpoint after a cell it paused is interrupted.)
+if (language === "typescript") {
+  running = execute(SPIN[language]);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  stopped = nextEvent("stopped");
+  await debug("pause", { threadId });
+  const paused = await stopped;
+  const pausedTrace = await debug("stackTrace", { threadId }, "stackTracePaused");
+  step("paused", { reason: paused.body.reason, line: pausedTrace.body.stackFrames[0].line });
+  await kernel.interrupt();
+  step("pausedInterrupted", await within(running, "execute reply after interrupting a paused cell", 10000).then((reply) => ({ status: reply.status, ename: reply.outputs.find((o) => o.type === "error")?.content.ename })));
+}
 
 // Disconnect while stopped: the cell finishes, the kernel is not left paused.
 const third = code.replace("x = f(20)", "y = f(1)").replace("const x = f(20);", "const y = f(1);");
