@@ -15,6 +15,8 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "doctest": {
+      // The examples' process starts now, while this one loads the runner and parses the files (--list needs none).
+      if (!rest.some((arg) => ["--list", "--help", "-h"].includes(arg))) (await import("../doctest/pool.js")).prestartWorker();
       const { doctestMain } = await import("../doctest/cli.js");
       return doctestMain(rest);
     }
