@@ -5,9 +5,8 @@ import { DocTestUsageError, type DocFile } from "./example.js";
 import { isNotebookFile } from "./files.js";
 import { JsonlReporter } from "./jsonl-reporter.js";
 import { listExamples } from "./list.js";
-import { runNotebookWithNbconvert } from "./notebook/nbconvert-run.js";
 import { parseNotebook, type NotebookDoc } from "./notebook/notebook-parser.js";
-import { runNotebook, type NotebookRun } from "./notebook/notebook-runner.js";
+import type { NotebookRun } from "./notebook/notebook-runner.js";
 import { updateNotebook } from "./notebook/notebook-update.js";
 import { runInWorkers } from "./pool.js";
 import { junit, report } from "./reporters.js";
@@ -77,6 +76,9 @@ async function checkDocs(docs: readonly DocFile[], settings: CheckSettings, err:
 async function checkNotebooks(notebooks: readonly NotebookDoc[], settings: CheckSettings, before: readonly FileResult[], stream: JsonlReporter | undefined): Promise<NotebookRun[]> {
   const { run, client } = settings;
   const runs: NotebookRun[] = [];
+  if (notebooks.length === 0) return runs;
+  // Loaded only for notebooks: the kernel client brings ZeroMQ's native module (some 0.1 s).
+  const [{ runNotebook }, { runNotebookWithNbconvert }] = await Promise.all([import("./notebook/notebook-runner.js"), import("./notebook/nbconvert-run.js")]);
   for (const nb of notebooks) {
     if (runStops(run.failFast, [...before, ...runs.map((r) => r.result)])) break;
     const checked = client === "nbconvert" ? await runNotebookWithNbconvert(nb, { ...run, jupyter: settings.jupyter }) : await runNotebook(nb, run, stream && ((result) => stream.result(result)));

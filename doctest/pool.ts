@@ -51,6 +51,11 @@ export interface PoolHooks {
 export async function runInWorkers(docs: readonly DocFile[], run: RunOptions, jobs: number, hooks: PoolHooks = {}): Promise<FileResult[]> {
   const results: (FileResult | undefined)[] = new Array(docs.length);
   const execArgv = workerExecArgv();
+  const takePrestarted = (): WorkerProcess | undefined => {
+    const worker = prestarted;
+    prestarted = undefined;
+    return worker?.alive ? worker : (worker?.close(), undefined);
+  };
   let next = 0;
   let stopped = false;
   const lane = async (): Promise<void> => {
@@ -59,7 +64,7 @@ export async function runInWorkers(docs: readonly DocFile[], run: RunOptions, jo
       const index = next++;
       const doc = docs[index]!;
       hooks.onStart?.(doc);
-      worker ??= new WorkerProcess(execArgv);
+      worker ??= takePrestarted() ?? new WorkerProcess(execArgv);
       let result = await worker.check(doc, run, hooks.onResult);
       if (worker.diedBeforeFile) {
         // Killed by something an earlier file left running (a timer calling process.exit): not this file's doing.
@@ -74,7 +79,27 @@ export async function runInWorkers(docs: readonly DocFile[], run: RunOptions, jo
     worker?.close();
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, docs.length)) }, lane));
+  takePrestarted()?.close();
   return results.filter((result): result is FileResult => result !== undefined);
+}
+
+/** The worker forked by prestartWorker(), until the first lane takes it. */
+let prestarted: WorkerProcess | undefined;
+
+/**
+ * Forks the first worker now, before the command has loaded its modules and
+ * parsed the files: the worker's start (node's bootstrap, the engine's
+ * modules, swc: some 0.2 s) then overlaps the runner's instead of following
+ * it. A run that turns out to need no worker closes it (`runInWorkers` with
+ * no files; a process that exits takes it along: a worker ends when its
+ * parent disconnects).
+ */
+export function prestartWorker(): void {
+  try {
+    prestarted ??= new WorkerProcess(workerExecArgv());
+  } catch {
+    // A bad heap setting: runInWorkers reports it when the run needs a worker.
+  }
 }
 
 function workerExecArgv(): string[] {
