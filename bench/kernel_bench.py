@@ -47,6 +47,14 @@ def quiet(kc, code):
     kc.execute_interactive(code, output_hook=lambda m: None, timeout=60)
 
 
+def collected_rss(kc, collect, pid):
+    """RSS after full collections: twice, a second apart (V8 gives freed pages back to the system lazily)."""
+    for _ in range(2):
+        quiet(kc, collect)
+        time.sleep(1)
+    return rss_mb(pid)
+
+
 def lines_run(kc, code):
     """Runs the printing cell; returns when idle has come and every line too (or 10 s after idle)."""
     msg_id = kc.execute(code)
@@ -82,7 +90,9 @@ def lines_run(kc, code):
     return {
         "lines_idle_s": idle_at,
         "lines_last_s": last_line_at,
-        "lines_s": max(idle_at or 0, last_line_at or float("inf")),
+        # None when some never came (Deno's IOPub, one message a line, can drop lines past ZeroMQ's high-water mark).
+        "lines_s": max(idle_at or 0, last_line_at) if last_line_at is not None else None,
+        "lines_received": count,
         "lines_after_idle": count - before_idle,
         "lines_complete": "".join(text) == expected,
     }
@@ -131,14 +141,10 @@ def measure(name, language, cells):
             result["growth_mb_per_1000"] = (after - before) / cells * 1000
             if code["collect"] is not None:
                 more = max(1, cells // 2)
-                quiet(kc, code["collect"])
-                time.sleep(0.5)
-                before = rss_mb(pid)
+                before = collected_rss(kc, code["collect"], pid)
                 for i in range(500 + cells, 500 + cells + more):
                     quiet(kc, code["small"].format(i=i))
-                quiet(kc, code["collect"])
-                time.sleep(0.5)
-                after = rss_mb(pid)
+                after = collected_rss(kc, code["collect"], pid)
                 result["retained_cells"] = more
                 result["retained_mb_per_1000"] = (after - before) / more * 1000
         return result

@@ -347,7 +347,7 @@ console.log(JSON.stringify({ gcCold, sevenAfter, sevenWarm: warm[10], kb: texts.
 }
 
 /** The engine's own work per example: runFile() in this process, no worker, no messages; collections off, then on. */
-function inProcessTable() {
+export function inProcessTable() {
   const runner = pathToFileURL(path.join(root, "dist/doctest/runner.js")).href;
   const documents = pathToFileURL(path.join(root, "dist/doctest/documents.js")).href;
   const code = (autoCollect) => `
@@ -360,13 +360,17 @@ await runFile(parseDocument("\`\`\`ts\\n> 1 + 1\\n2\\n\`\`\`\\n", "warm.md"), { 
 const t = performance.now();
 let examples = 0;
 const per = [];
+const all = [];
 for (const f of files) {
   const r = await runFile(parseDocument(readFileSync(f, "utf8"), f), { autoCollect: ${autoCollect} });
   examples += r.results.length;
   for (const e of r.results) per.push(e.ms);
+  for (const e of r.results) all.push({ where: e.file + ":" + e.line, source: e.source.split("\\n")[0].slice(0, 60), ms: e.ms });
 }
 per.sort((a, b) => a - b);
-console.log(JSON.stringify({ ms: performance.now() - t, examples, p50: per[Math.floor(per.length / 2)], mean: per.reduce((a, b) => a + b, 0) / per.length }));`;
+all.sort((a, b) => b.ms - a.ms);
+const total = per.reduce((a, b) => a + b, 0);
+console.log(JSON.stringify({ ms: performance.now() - t, examples, p50: per[Math.floor(per.length / 2)], mean: total / per.length, slow: all.slice(0, 6), slowShare: all.slice(0, 6).reduce((s, e) => s + e.ms, 0) / total }));`;
   const off = freshMedian(code(false), ["--expose-gc"]);
   const on = freshMedian(code(true), ["--expose-gc"]);
   return {
@@ -375,6 +379,12 @@ console.log(JSON.stringify({ ms: performance.now() - t, examples, p50: per[Math.
       "|---|---|---|",
       `| all ${off.examples} examples, ms | ${off.ms.toFixed(0)} | ${on.ms.toFixed(0)} |`,
       `| per example: mean / median, ms | ${off.mean.toFixed(2)} / ${off.p50.toFixed(2)} | ${on.mean.toFixed(2)} / ${on.p50.toFixed(2)} |`,
+      "",
+      `The slowest examples with collections off (one run; together ${(off.slowShare * 100).toFixed(0)}% of the examples' time):`,
+      "",
+      "| example | first line | ms |",
+      "|---|---|---|",
+      ...off.slow.map((e) => `| ${e.where} | \`${e.source.replace(/\|/g, "\\|").replace(/\`/g, "'")}\` | ${e.ms.toFixed(1)} |`),
     ].join("\n"),
     off,
     on,

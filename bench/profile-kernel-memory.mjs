@@ -34,6 +34,7 @@ const option = (name, fallback) => (args.includes(name) ? Number(args[args.index
 const RUNS = option("--runs", Number(process.env.BENCH_REPEATS ?? 3));
 const CELLS = option("--cells", 2500);
 const TRAJECTORY = option("--trajectory", 12000);
+const VARIANT_CELLS = option("--variant-cells", 8000);
 const spec = JSON.parse(readFileSync(path.join(root, "kernel.json"), "utf8"));
 const FLAGS = spec.argv.slice(spec.argv.indexOf("node") + 1, spec.argv.indexOf("{entry}"));
 const ENV = { ...process.env, ...(spec.env ?? {}) };
@@ -123,31 +124,47 @@ async function realKernel({ snapshots = false, cells = CELLS, warm = 500 } = {})
   return result;
 }
 
-/** RSS of one kernel every `every` cells, nothing forced: V8's collection schedule shows. */
-async function rssTrajectory(cells, every) {
-  const { launchKernel } = await import(dist("kernel/client/launch.js"));
+/**
+ * RSS of one kernel every `every` cells, nothing forced: V8's collection
+ * schedule shows. The kernel is started as its kernelspec starts it, with
+ * `extraFlags` added; `collectEvery` runs a cell `await collect()` (a full
+ * gc() of the main thread) every that many cells, as an idle-time
+ * collection in the kernel would.
+ */
+async function rssTrajectory(cells, every, { extraFlags = [], collectEvery = 0, heap = true } = {}) {
+  const { spawn } = await import("node:child_process");
+  const { writeFileSync } = await import("node:fs");
+  const { loopbackConnection } = await import(dist("kernel/client/launch.js"));
   const { KernelClient } = await import(dist("kernel/client/kernel-client.js"));
   const cwd = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-memory-"));
-  const kernel = await launchKernel({ cwd, env: { ...process.env, JUPYTER_DATA_DIR: cwd } });
-  const client = new KernelClient(kernel.connection);
+  const connection = await loopbackConnection();
+  writeFileSync(path.join(cwd, "connection.json"), JSON.stringify(connection), { mode: 0o600 });
+  const child = spawn(process.execPath, [...FLAGS, ...extraFlags, path.join(root, "dist/cli/main.js"), "kernel", "-f", path.join(cwd, "connection.json")], { cwd, env: { ...ENV, JUPYTER_DATA_DIR: cwd }, stdio: "ignore" });
+  const client = new KernelClient(connection);
   const points = [];
+  let cellMs = 0;
   try {
     await client.ready();
+    const started = performance.now();
+    let paused = 0;
     for (let n = 0; n <= cells; n++) {
       if (n % every === 0) {
+        const t = performance.now();
         await sleep(300);
-        const rss = rssMb(kernel.process.pid);
-        points.push({ cells: n, rss, heap: n === 0 ? null : (await usage(client)).heapTotal });
+        const rss = rssMb(child.pid);
+        points.push({ cells: n, rss, heap: n === 0 || !heap ? null : (await usage(client)).heapTotal });
+        paused += performance.now() - t;
       }
+      if (collectEvery > 0 && n > 0 && n % collectEvery === 0) await client.execute("await collect()");
       await client.execute(`${n} + 1`);
     }
+    cellMs = (performance.now() - started - paused) / cells;
   } finally {
     client.close();
-    kernel.kill();
-    await kernel.exited;
+    child.kill("SIGKILL");
     rmSync(cwd, { recursive: true, force: true });
   }
-  return points;
+  return { points, cellMs };
 }
 
 /** Has the kernel write a heap snapshot of its main thread (SIGUSR2), waits for it, and sums it by object kind. */
@@ -442,16 +459,30 @@ export async function profileKernelMemory() {
   ].join("\n");
 
   console.error(`profile-kernel-memory: RSS over ${TRAJECTORY} cells`);
-  const trajectory = await rssTrajectory(TRAJECTORY, Math.max(1, Math.round(TRAJECTORY / 12)));
+  const { points: trajectory } = await rssTrajectory(TRAJECTORY, Math.max(1, Math.round(TRAJECTORY / 12)));
+  const variants = [];
+  for (const [label, options] of [
+    ["the kernelspec's flags (as above)", {}],
+    ["+ `--optimize-for-size`", { extraFlags: ["--optimize-for-size"] }],
+    ["the kernelspec's flags, a cell `await collect()` every 500 cells (a full gc(), as an idle-time collection would)", { collectEvery: 500 }],
+  ]) {
+    console.error(`profile-kernel-memory: RSS over ${VARIANT_CELLS} cells, ${label}`);
+    variants.push({ label, ...(await rssTrajectory(VARIANT_CELLS, 1000, { ...options, heap: false })) });
+  }
   const trajectoryTable = [
     "| cells run (`N + 1`), one kernel, nothing forced | " + trajectory.map((t) => t.cells.toLocaleString("en")).join(" | ") + " |",
     "|---" + "|---".repeat(trajectory.length) + "|",
     "| RSS, MB | " + trajectory.map((t) => mb(t.rss)).join(" | ") + " |",
     "| the main thread's V8 heap (heapTotal), MB | " + trajectory.map((t) => mb(t.heap)).join(" | ") + " |",
   ].join("\n");
+  const variantTable = [
+    `| RSS (MB) every 1,000 cells, one kernel each | ${variants[0].points.map((t) => t.cells.toLocaleString("en")).join(" | ")} | cell round trip, ms (mean) |`,
+    `|---${"|---".repeat(variants[0].points.length + 1)}|`,
+    ...variants.map((v) => `| ${v.label} | ${v.points.map((t) => mb(t.rss, 0)).join(" | ")} | ${v.cellMs.toFixed(2)} |`),
+  ].join("\n");
 
   const machine = `node ${process.version}, ${os.cpus().length} cores; ${new Date().toISOString().slice(0, 10)}; \`node bench/profile-kernel-memory.mjs --write\` (${((performance.now() - started) / 1000).toFixed(0)} s)`;
-  return { body: [`_${machine}_`, mapsTable, trajectoryTable, stagesTable, piecesTable, snapTable, holderTable].join("\n\n"), kernels, stages: s };
+  return { body: [`_${machine}_`, mapsTable, trajectoryTable, variantTable, stagesTable, piecesTable, snapTable, holderTable].join("\n\n"), kernels, stages: s };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
