@@ -1,55 +1,88 @@
-// Measures `greenlet-ts doctest` on docs/ against Python's stdlib doctest on
-// greenlet's original pages (run by /usr/bin/python3), whole-process wall
-// time, in one run; prints one JSON object.
+// Measures `greenlet-ts doctest` on the seven greenlet pages ported to
+// TypeScript (docs/) against Python's stdlib doctest on greenlet's eight
+// original pages (run by /usr/bin/python3), whole-process wall time,
+// interleaved in one run; and what a run costs whatever it checks: the
+// `--list README.md` run (no worker), a one-file run of a page with one
+// example (bench/one-example.md: worker, engine and swc loaded, one cell),
+// and `node -e 0`. One more run, instrumented (bench/profile-hook.mjs),
+// counts the collections after examples. Prints one JSON object.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { instrumentedRun, phases, SEVEN } from "./profile-doctest.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cli = path.join(root, "dist/cli/main.js");
 const pages = path.resolve(root, "../shared/reference/greenlet-docs");
 const ORIGINAL = ["greenlet.rst", "creating_executing_greenlets.rst", "switching.rst", "greenlet_gc.rst", "gui_example.rst", "tracing.rst", "python_threads.rst", "contextvars.rst"];
+const ONE = "bench/one-example.md";
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function wall(command, args, cwd) {
   const start = performance.now();
-  const result = spawnSync(command, args, { cwd, encoding: "utf8" });
+  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 120_000 });
   const ms = performance.now() - start;
   return { ms, stdout: result.stdout, status: result.status };
 }
 
-const docs = readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f));
-const counted = wall(process.execPath, [cli, "doctest", ...docs], root);
+const counted = wall(process.execPath, [cli, "doctest", ...SEVEN], root);
 const examples = counted.stdout.match(/(\d+) passed, (\d+) failed, (\d+) skipped/).slice(1, 4).reduce((a, b) => a + Number(b), 0);
 
 const ours = [];
 const oursNoCollect = [];
 const ours2 = [];
 const python = [];
-const empty = [];
-const withPython = existsSync("/usr/bin/python3") && existsSync(pages);
+const list = [];
+const one = [];
+const nodeE = [];
+// Without greenlet, Python's doctest fails its examples at once (and python_threads.rst can hang): no anchor then.
+const pythonMissing = !existsSync("/usr/bin/python3")
+  ? "/usr/bin/python3 is not installed"
+  : !existsSync(pages)
+    ? `${pages} is missing`
+    : spawnSync("/usr/bin/python3", ["-c", "import greenlet"]).status !== 0
+      ? "Python's greenlet is not installed (Debian: python3-greenlet)"
+      : null;
+const withPython = pythonMissing === null;
 for (let i = 0; i < REPEATS; i++) {
-  ours.push(wall(process.execPath, [cli, "doctest", ...docs], root).ms);
-  oursNoCollect.push(wall(process.execPath, [cli, "doctest", "--no-autocollect", ...docs], root).ms);
-  ours2.push(wall(process.execPath, [cli, "doctest", "--jobs", "2", ...docs], root).ms);
-  empty.push(wall(process.execPath, [cli, "doctest", "--list", "README.md"], root).ms);
+  ours.push(wall(process.execPath, [cli, "doctest", ...SEVEN], root).ms);
+  oursNoCollect.push(wall(process.execPath, [cli, "doctest", "--no-autocollect", ...SEVEN], root).ms);
+  ours2.push(wall(process.execPath, [cli, "doctest", "--jobs", "2", ...SEVEN], root).ms);
+  list.push(wall(process.execPath, [cli, "doctest", "--list", "README.md"], root).ms);
+  one.push(wall(process.execPath, [cli, "doctest", ONE], root).ms);
+  nodeE.push(wall(process.execPath, ["-e", "0"], root).ms);
   if (withPython) python.push(wall("/usr/bin/python3", ["-m", "doctest", ...ORIGINAL], pages).ms);
 }
 const pythonExamples = withPython
-  ? Number(/(\d+) tests? in/.exec(spawnSync("/usr/bin/python3", ["-c", `import doctest,sys\nt=0\nfor f in ${JSON.stringify(ORIGINAL)}:\n  r=doctest.testfile(f, module_relative=False, report=False, optionflags=doctest.REPORT_ONLY_FIRST_FAILURE)\n  t+=r.attempted\nprint(t, 'tests in')`], { cwd: pages, encoding: "utf8" }).stdout)?.[1] ?? 0)
+  ? Number(/(\d+) tests? in/.exec(spawnSync("/usr/bin/python3", ["-c", `import doctest,sys\nt=0\nfor f in ${JSON.stringify(ORIGINAL)}:\n  r=doctest.testfile(f, module_relative=False, report=False, optionflags=doctest.REPORT_ONLY_FIRST_FAILURE)\n  t+=r.attempted\nprint(t, 'tests in')`], { cwd: pages, encoding: "utf8", timeout: 120_000 }).stdout)?.[1] ?? 0)
   : 0;
+
+// The collections, counted in one instrumented run (its times are a little slower than the plain runs above).
+const instrumented = phases(instrumentedRun(SEVEN));
 console.log(
   JSON.stringify({
-    files: docs.length,
+    files: SEVEN.length,
     examples,
     ours: median(ours),
     oursNoCollect: median(oursNoCollect),
     ours2: median(ours2),
-    startup: median(empty),
+    startup: median(list),
+    oneFile: median(one),
+    nodeE: median(nodeE),
     python: withPython ? median(python) : null,
     pythonExamples,
+    pythonMissing,
+    collections: {
+      gcCalls: instrumented.gcCount,
+      gcMs: instrumented.gcMs,
+      waitMs: instrumented.waitMs,
+      none: instrumented.gcsPerExample[0],
+      foundNothing: instrumented.gcsPerExample[1],
+      foundNothingMs: instrumented.gcsPerExample.msOne,
+      foundSomething: instrumented.gcsPerExample.more,
+    },
   }),
 );

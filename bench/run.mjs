@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { installDeno, writeDenoKernelspec } from "./deno.mjs";
 import { barChart } from "./svg-chart.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -52,6 +53,10 @@ function runtimeSuite() {
     rows.push(row);
     console.error(`  ${metric.key}: ${format(row.ours)} vs ${row.theirs === null ? "n/a" : format(row.theirs)} ${metric.unit}`);
   }
+  // Without Python's greenlet the ratios cannot be measured: the last measured ones are carried, with their date.
+  const previous = readResults().runtime;
+  const recorded = withPython ? undefined : previous?.withPython ? { date: previous.date, rows: previous.rows } : previous?.recorded;
+  saveResult("runtime", { withPython, rows: Object.fromEntries(rows.map((row) => [row.key, { ours: row.ours, theirs: row.theirs, ratio: row.ratio, target: row.target }])), ...(recorded ? { recorded } : {}) });
   return { withPython, rows };
 }
 
@@ -88,6 +93,21 @@ function updateReadme(name, body) {
   writeFileSync(file, `${text.slice(0, start + open.length)}\n${body}\n${text.slice(end)}`);
 }
 
+/**
+ * The figures of each suite's last run, kept in bench/results.json, so that
+ * the issue 16 table (which takes rows from several suites) can be re-made
+ * when only some suites run (BENCH_ONLY).
+ */
+const RESULTS = path.join(here, "results.json");
+function readResults() {
+  return existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
+}
+function saveResult(suite, value) {
+  const all = readResults();
+  all[suite] = { date: new Date().toISOString().slice(0, 10), node: process.version, ...value };
+  writeFileSync(RESULTS, `${JSON.stringify(all, null, 2)}\n`);
+}
+
 function engineSuite() {
   const runs = [];
   for (let i = 0; i < Math.max(3, Math.ceil(REPEATS / 2)); i++) {
@@ -96,6 +116,7 @@ function engineSuite() {
     runs.push(JSON.parse(result.stdout.trim().split("\n").pop()));
   }
   const pick = (key) => median(runs.map((run) => run[key]));
+  saveResult("engine", Object.fromEntries(Object.keys(runs[0]).filter((key) => typeof runs[0][key] === "number").map((key) => [key, pick(key)])));
   const rows = [
     ["per-cell overhead of `1+1` (transpile, evaluate, echo), median", pick("cell"), "≤ 0.3 ms", pick("cell") <= 0.3],
     ["the same, 99th percentile", pick("cellP99"), "—", null],
@@ -111,53 +132,185 @@ function engineSuite() {
   return lines.join("\n");
 }
 
+/**
+ * Python's doctest on greenlet's pages needs Python's greenlet; when it is
+ * not installed, the anchor is the figure issue 16 recorded, said so.
+ */
+const PYTHON_DOCTEST_RECORDED = { ms: 49, where: "issue 16's figure of 2026-12-01" };
+
+function pythonAnchor(r) {
+  if (r.python !== null) return { ms: r.python, label: `${(r.python / 1000).toFixed(3)} s`, perExample: `${(r.python / r.pythonExamples).toFixed(2)} ms (all of it)` };
+  return { ms: PYTHON_DOCTEST_RECORDED.ms, label: `not measured (${r.pythonMissing}); ${(PYTHON_DOCTEST_RECORDED.ms / 1000).toFixed(3)} s is ${PYTHON_DOCTEST_RECORDED.where}`, perExample: "n/a" };
+}
+
 function doctestSuite() {
   const result = spawnSync(process.execPath, [path.join(here, "doctest.mjs")], { cwd: path.dirname(here), encoding: "utf8", env: { ...process.env, BENCH_REPEATS: String(REPEATS) } });
   if (result.status !== 0) throw new Error(`bench/doctest.mjs failed:\n${result.stderr}`);
   const r = JSON.parse(result.stdout.trim().split("\n").pop());
-  const ratio = r.python === null ? null : r.ours / r.python;
+  saveResult("doctest", r);
+  const anchor = pythonAnchor(r);
+  const ratio = r.ours / anchor.ms;
+  const perExample = (r.oursNoCollect - r.oneFile) / (r.examples - 1);
+  const c = r.collections;
   const lines = [
     "| measure | greenlet-ts | Python doctest | ratio | target | met |",
     "|---|---|---|---|---|---|",
-    `| whole-process wall time, the ported pages (${r.files} files, ${r.examples} examples) vs the original eight (${r.pythonExamples} examples) | ${(r.ours / 1000).toFixed(2)} s | ${r.python === null ? "n/a" : `${(r.python / 1000).toFixed(3)} s`} | ${ratio === null ? "n/a" : `${ratio.toFixed(1)}×`} | ≤ 2× | ${ratio === null ? "n/a" : ratio <= 2 ? "yes" : "no"} |`,
+    `| whole-process wall time, the seven ported pages (${r.files} files, ${r.examples} examples) vs the original eight${r.python === null ? "" : ` (${r.pythonExamples} examples)`} | ${(r.ours / 1000).toFixed(2)} s | ${anchor.label} | ${ratio.toFixed(1)}× | ≤ 5× | ${ratio <= 5 ? "yes" : "no"} |`,
     `| the same with \`--no-autocollect\` (no garbage collection after each example) | ${(r.oursNoCollect / 1000).toFixed(2)} s | | | | |`,
     `| the same with \`--jobs 2\` (2 cores) | ${(r.ours2 / 1000).toFixed(2)} s | | | | |`,
-    `| start-up alone (\`--list README.md\`) | ${(r.startup / 1000).toFixed(2)} s | | | | |`,
-    `| per example, after start-up | ${((r.ours - r.startup) / r.examples).toFixed(1)} ms | ${r.python === null ? "n/a" : `${(r.python / r.pythonExamples).toFixed(2)} ms (all of it)`} | | | |`,
-    `| per example, after start-up, \`--no-autocollect\` | ${((r.oursNoCollect - r.startup) / r.examples).toFixed(1)} ms | | | | |`,
+    `| start-up alone (\`--list README.md\`: no worker) | ${(r.startup / 1000).toFixed(2)} s | \`node -e 0\`: ${(r.nodeE / 1000).toFixed(3)} s | | ≤ 0.15 s | ${r.startup <= 150 ? "yes" : "no"} |`,
+    `| a one-file run (\`bench/one-example.md\`: one example, \`1 + 1\`) | ${(r.oneFile / 1000).toFixed(2)} s | | | ≤ 0.15 s | ${r.oneFile <= 150 ? "yes" : "no"} |`,
+    `| per example, after the one-file run, \`--no-autocollect\` | ${perExample.toFixed(2)} ms | ${anchor.perExample} | | ≤ 0.3 ms | ${perExample <= 0.3 ? "yes" : "no"} |`,
+    `| per example, after the one-file run, with the collections | ${((r.ours - r.oneFile) / (r.examples - 1)).toFixed(2)} ms | | | | |`,
+    `| the collections after examples (default − \`--no-autocollect\`) | ${((r.ours - r.oursNoCollect) / 1000).toFixed(2)} s | | | only where something could die | ${c.foundNothing <= c.foundSomething ? "yes" : "no"} |`,
+    `| … examples that ran no gc() / one that found nothing / two or more (something died), one instrumented run | ${c.none} / ${c.foundNothing} / ${c.foundSomething} | | | | |`,
+    `| … the full gc() calls and the waits for V8's finalization task after them, one instrumented run | ${c.gcCalls} calls, ${(c.gcMs / 1000).toFixed(2)} s + ${(c.waitMs / 1000).toFixed(3)} s | | | | |`,
   ];
   return lines.join("\n");
 }
+
+/** The kernels' figures: median over runs, per kernel and key; null when a kernel failed in any run. */
+const KERNELS = [
+  { label: "ours", name: "greenlet-ts-bench", language: "greenlet-ts", title: "greenlet-ts" },
+  { label: "ipykernel", name: "python3", language: "python", title: "ipykernel" },
+  { label: "deno", name: "deno-bench", language: "deno", title: "Deno" },
+];
 
 function kernelSuite() {
   const prefix = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-bench-"));
   const install = spawnSync(process.execPath, [path.join(path.dirname(here), "dist/cli/main.js"), "install", "--prefix", prefix, "--name", "greenlet-ts-bench"], { encoding: "utf8" });
   if (install.status !== 0) throw new Error(install.stderr);
-  const env = { ...process.env, JUPYTER_PATH: path.join(prefix, "share", "jupyter"), PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+  const jupyterPath = path.join(prefix, "share", "jupyter");
+  let env = { ...process.env, JUPYTER_PATH: jupyterPath, PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+  const deno = installDeno();
+  if (deno.reason !== undefined) console.error(`  Deno not measured: ${deno.reason}`);
+  else {
+    console.error(`  Deno: ${deno.version} (${deno.deno})`);
+    env = { ...env, ...writeDenoKernelspec(deno.deno, jupyterPath) };
+  }
+  const kernels = KERNELS.filter((k) => k.label !== "deno" || deno.reason === undefined);
+  const cells = Number(process.env.BENCH_KERNEL_CELLS ?? 2500);
   const runs = [];
-  for (let i = 0; i < Math.max(3, Math.ceil(REPEATS / 2)); i++) {
-    const result = spawnSync(PYTHON, [path.join(here, "kernel_bench.py"), "greenlet-ts-bench", "python3"], { encoding: "utf8", env });
-    if (result.status !== 0) throw new Error(`bench/kernel_bench.py failed:\n${result.stderr}`);
-    runs.push(JSON.parse(result.stdout.trim().split("\n").pop()));
+  try {
+    for (let i = 0; i < Number(process.env.BENCH_KERNEL_RUNS ?? 3); i++) {
+      const result = spawnSync(PYTHON, [path.join(here, "kernel_bench.py"), "--cells", String(cells), ...kernels.map((k) => `${k.label}=${k.name}:${k.language}`)], { encoding: "utf8", env });
+      if (result.status !== 0) throw new Error(`bench/kernel_bench.py failed:\n${result.stderr}`);
+      const run = JSON.parse(result.stdout.trim().split("\n").pop());
+      for (const k of kernels) if (run[k.label]?.error) console.error(`  ${k.title} failed: ${run[k.label].error}`);
+      runs.push(run);
+    }
+  } finally {
+    deno.cleanup?.();
   }
-  const pick = (side, key) => (runs.every((run) => run[side]) ? median(runs.map((run) => run[side][key])) : null);
+  const figures = {};
+  for (const k of KERNELS) {
+    const ok = runs.length > 0 && runs.every((run) => run[k.label] !== undefined && run[k.label].error === undefined);
+    if (!ok) {
+      figures[k.label] = { notMeasured: k.label === "deno" && deno.reason !== undefined ? deno.reason : runs.map((run) => run[k.label]?.error).find(Boolean) ?? "not run" };
+      continue;
+    }
+    // A figure missing from some run (lines that never all came) is the median of the runs that have it.
+    const keys = new Set(runs.flatMap((run) => Object.keys(run[k.label]).filter((key) => typeof run[k.label][key] === "number")));
+    figures[k.label] = Object.fromEntries([...keys].map((key) => [key, median(runs.map((run) => run[k.label][key]).filter((v) => typeof v === "number"))]));
+    figures[k.label].lines_complete = runs.every((run) => run[k.label].lines_complete);
+    figures[k.label].lines_incomplete_runs = runs.filter((run) => !run[k.label].lines_complete).length;
+  }
+  saveResult("kernel", { cells, runs: runs.length, deno: deno.version ?? null, figures });
+  return kernelTable(figures, cells, deno);
+}
+
+function kernelTable(figures, cells, deno) {
+  const value = (label, key) => (figures[label]?.notMeasured !== undefined ? null : (figures[label]?.[key] ?? null));
+  const cell = (label, key) => (figures[label]?.notMeasured !== undefined ? "not measured" : format(value(label, key)));
+  const compare = (key, test) => {
+    const ours = value("ours", key);
+    return ours === null ? "n/a" : test(ours);
+  };
+  const atMost = (limit) => (limit === null ? "n/a" : undefined);
   const rows = [
-    ["start-up to the first kernel_info_reply", "s", "startup", "≤ 0.5×", 0.5],
-    ["execute `1+1`, round trip p50", "ms", "p50_ms", "≤ 1×", 1],
-    ["execute `1+1`, round trip p99", "ms", "p99_ms", "—", null],
-    ["10,000 printed lines delivered", "s", "lines_s", "≤ 2×", 2],
-    ["RSS after start-up", "MB", "rss_mb", "≤ 1×", 1],
+    ["start-up to the first kernel_info_reply", "s", "startup", "≤ Deno's", () => compare("startup", (o) => atMost(value("deno", "startup")) ?? (o <= value("deno", "startup") ? "yes" : "no"))],
+    ["execute `1+1`, round trip p50", "ms", "p50_ms", "≤ ipykernel's and Deno's", () => compare("p50_ms", (o) => { const a = [value("ipykernel", "p50_ms"), value("deno", "p50_ms")].filter((v) => v !== null); return a.length === 0 ? "n/a" : o <= Math.min(...a) ? "yes" : "no"; })],
+    ["execute `1+1`, round trip p99", "ms", "p99_ms", "—", () => "n/a"],
+    ["10,000 printed lines, all delivered (the idle status and the last line both in)", "s", "lines_s", "≤ 2× ipykernel", () => compare("lines_s", (o) => atMost(value("ipykernel", "lines_s")) ?? (o <= 2 * value("ipykernel", "lines_s") ? "yes" : "no"))],
+    ["… the idle status came at", "s", "lines_idle_s", "—", () => "n/a"],
+    ["… lines received (of 10,000; median of the runs)", "lines", "lines_received", "—", () => "n/a"],
+    ["… lines that came after the idle status (the protocol has output before idle)", "lines", "lines_after_idle", "—", () => "n/a"],
+    ["RSS after start-up", "MB", "rss_start_mb", "≤ ipykernel's", () => compare("rss_start_mb", (o) => atMost(value("ipykernel", "rss_start_mb")) ?? (o <= value("ipykernel", "rss_start_mb") ? "yes" : "no"))],
+    ["RSS after the first cell (`1+1`)", "MB", "rss_first_mb", "≤ ipykernel's", () => compare("rss_first_mb", (o) => atMost(value("ipykernel", "rss_first_mb")) ?? (o <= value("ipykernel", "rss_first_mb") ? "yes" : "no"))],
+    [`RSS growth per 1,000 small cells (\`N + 1\`, over ${cells.toLocaleString("en")} cells after the first 722)`, "MB", "growth_mb_per_1000", "≤ 2 MB", () => compare("growth_mb_per_1000", (o) => (o <= 2 ? "yes" : "no"))],
+    ["… RSS before / after those cells", "MB", null, "—", () => "n/a"],
+    [`… what the cells keep: RSS growth per 1,000 cells between two full collections (${Math.floor(cells / 2).toLocaleString("en")} cells)`, "MB", "retained_mb_per_1000", "≤ 2 MB, flat", () => compare("retained_mb_per_1000", (o) => (o <= 2 ? "yes" : "no"))],
+    ["… a small cell's round trip meanwhile (mean)", "ms", "cell_ms", "—", () => "n/a"],
   ];
-  const lines = ["| measure | unit | greenlet-ts | ipykernel | ratio | target | met |", "|---|---|---|---|---|---|---|"];
-  for (const [label, unit, key, target, limit] of rows) {
-    const ours = pick("ours", key);
-    const theirs = pick("ipykernel", key);
-    const ratio = theirs === null ? null : ours / theirs;
-    lines.push(`| ${label} | ${unit} | ${format(ours)} | ${format(theirs)} | ${ratio === null ? "n/a" : `${ratio.toFixed(2)}×`} | ${target} | ${limit === null || ratio === null ? "n/a" : ratio <= limit ? "yes" : "no"} |`);
+  const lines = ["| measure | unit | greenlet-ts | ipykernel | Deno | target | met |", "|---|---|---|---|---|---|---|"];
+  for (const [label, unit, key, target, met] of rows) {
+    const cells3 = key === null
+      ? KERNELS.map((k) => (figures[k.label]?.notMeasured !== undefined ? "not measured" : `${format(value(k.label, "rss_before_growth_mb"))} / ${format(value(k.label, "rss_after_growth_mb"))}`))
+      : KERNELS.map((k) => cell(k.label, key));
+    lines.push(`| ${label} | ${unit} | ${cells3.join(" | ")} | ${target} | ${met()} |`);
   }
-  const complete = runs.every((run) => run.ours.lines_complete);
-  lines.push("", `All 10,000 lines arrived, in order, in every run: ${complete ? "yes" : "no"}.`);
+  const complete = (label) => (figures[label]?.notMeasured !== undefined ? "not measured" : figures[label]?.lines_complete ? "yes" : `no (${figures[label]?.lines_incomplete_runs} of the runs lost lines; the delivery time is the median of the others, if any)`);
+  lines.push("", `All 10,000 lines arrived, in order, in every run: greenlet-ts ${complete("ours")}; ipykernel ${complete("ipykernel")}; Deno ${complete("deno")}.`);
+  lines.push("", deno.reason === undefined ? `Deno: ${deno.version}, from the npm package \`@deno/linux-x64-glibc\` installed in a temporary directory for the run.` : `Deno: not measured: ${deno.reason}.`);
   return lines.join("\n");
+}
+
+/**
+ * Issue 16's table: its rows, from the last run of each suite
+ * (bench/results.json), each with its target and whether it is met, and
+ * a chart of each measure divided by its target.
+ */
+function issueTable() {
+  const all = readResults();
+  const { doctest: d, kernel: k, runtime: rt, engine: e } = all;
+  const fmt = (v, digits = 2) => (v === null || v === undefined || Number.isNaN(v) ? "n/a" : v.toFixed(digits));
+  const met = (v, limit) => (v === null || v === undefined || limit === null || limit === undefined ? "n/a" : v <= limit ? "yes" : "no");
+  const rows = [];
+  const bars = [];
+  const bar = (label, value, target) => {
+    if (value !== null && value !== undefined && target) bars.push({ label, value: value / target, target: 1 });
+  };
+  if (d) {
+    const anchor = pythonAnchor(d);
+    const ratio = d.ours / anchor.ms;
+    const perExample = (d.oursNoCollect - d.oneFile) / (d.examples - 1);
+    const c = d.collections;
+    rows.push([`\`greenlet-ts doctest\` on the seven ported greenlet pages (${d.examples} examples), whole process`, `${fmt(d.ours / 1000)} s`, `Python's doctest on greenlet's eight pages: ${anchor.label} (${fmt(ratio, 1)}×)`, "≤ 5× Python", met(ratio, 5)]);
+    bar("doctest ÷ 5× Python", ratio, 5);
+    rows.push(["… fixed cost of a run: `--list README.md` (no worker)", `${fmt(d.startup / 1000)} s`, `\`node -e 0\`: ${fmt(d.nodeE / 1000, 3)} s`, "≤ 0.15 s", met(d.startup, 150)]);
+    rows.push(["… fixed cost of a run: a one-file run (one example)", `${fmt(d.oneFile / 1000)} s`, "", "≤ 0.15 s", met(d.oneFile, 150)]);
+    bar("one-file run", d.oneFile, 150);
+    rows.push(["… per example without collections (`--no-autocollect`)", `${fmt(perExample)} ms`, e ? `engine \`1+1\` cell: ${fmt(e.cell)} ms` : "", "≤ 0.3 ms", met(perExample, 0.3)]);
+    bar("per example", perExample, 0.3);
+    rows.push(["… the collections after examples", `${fmt((d.ours - d.oursNoCollect) / 1000)} s; ${c.foundNothing} of ${d.examples} examples ran a full gc() that found nothing, ${c.foundSomething} found something`, `one full gc() here: ${fmt(c.gcMs / Math.max(1, c.gcCalls), 1)} ms`, "only where something could die, never more than one full GC when nothing does", c.foundNothing <= c.foundSomething ? "yes" : "no"]);
+  } else rows.push(["doctest rows", "not measured yet (`BENCH_ONLY=doctest`)", "", "", "n/a"]);
+  if (k) {
+    const f = k.figures;
+    const v = (label, key) => (f[label]?.notMeasured !== undefined ? null : (f[label]?.[key] ?? null));
+    const deno = f.deno?.notMeasured !== undefined ? `Deno not measured (${f.deno.notMeasured})` : null;
+    rows.push(["kernel RSS after start-up / after the first cell", `${fmt(v("ours", "rss_start_mb"), 1)} / ${fmt(v("ours", "rss_first_mb"), 1)} MB`, `ipykernel ${fmt(v("ipykernel", "rss_start_mb"), 1)} / ${fmt(v("ipykernel", "rss_first_mb"), 1)} MB; ${deno ?? `Deno ${fmt(v("deno", "rss_start_mb"), 1)} / ${fmt(v("deno", "rss_first_mb"), 1)} MB`}`, "≤ ipykernel after the first cell", met(v("ours", "rss_first_mb"), v("ipykernel", "rss_first_mb"))]);
+    bar("RSS, first cell", v("ours", "rss_first_mb"), v("ipykernel", "rss_first_mb"));
+    rows.push([`kernel RSS growth per 1,000 small cells (over ${k.cells.toLocaleString("en")}; between two full collections, over ${Math.floor(k.cells / 2).toLocaleString("en")})`, `+${fmt(v("ours", "growth_mb_per_1000"), 1)} MB (+${fmt(v("ours", "retained_mb_per_1000"), 1)} MB)`, `ipykernel +${fmt(v("ipykernel", "growth_mb_per_1000"), 1)} MB (+${fmt(v("ipykernel", "retained_mb_per_1000"), 1)} MB); ${deno ?? `Deno +${fmt(v("deno", "growth_mb_per_1000"), 1)} MB (no full collection to force)`}`, "≤ 2 MB, and flat over 10,000 cells", met(v("ours", "growth_mb_per_1000"), 2)]);
+    bar("RSS growth", v("ours", "growth_mb_per_1000"), 2);
+    rows.push(["start-up to first `kernel_info_reply` (jupyter_client)", `${fmt(v("ours", "startup"), 3)} s`, `${deno ?? `Deno ${fmt(v("deno", "startup"), 3)} s`}; ipykernel ${fmt(v("ipykernel", "startup"), 3)} s`, "≤ Deno's", met(v("ours", "startup"), v("deno", "startup"))]);
+    bar("start-up", v("ours", "startup"), v("deno", "startup"));
+    const anchors = [v("ipykernel", "p50_ms"), v("deno", "p50_ms")].filter((x) => x !== null);
+    rows.push(["`1+1` round trip p50", `${fmt(v("ours", "p50_ms"))} ms`, `${deno ?? `Deno ${fmt(v("deno", "p50_ms"))} ms`}; ipykernel ${fmt(v("ipykernel", "p50_ms"))} ms`, "keep ahead", met(v("ours", "p50_ms"), anchors.length ? Math.min(...anchors) : null)]);
+    bar("1+1 p50", v("ours", "p50_ms"), anchors.length ? Math.min(...anchors) : null);
+  } else rows.push(["kernel rows", "not measured yet (`BENCH_ONLY=kernel`)", "", "", "n/a"]);
+  if (rt) {
+    const source = rt.withPython ? rt : rt.recorded;
+    const sw = source?.rows.switch ?? {};
+    const kill = source?.rows.kill ?? {};
+    const note = rt.withPython ? "—" : source ? `Python's greenlet is not installed now: the ratios measured on ${source.date}` : "Python's greenlet is not installed";
+    rows.push(["greenlet switch / kill via collect()", `${fmt(sw.ratio)}× / ${fmt(kill.ratio)}× of Python greenlet`, note, "≤ 0.5× / ≤ 0.2×", `${met(sw.ratio, 0.5)} / ${met(kill.ratio, 0.2)}`]);
+    bar("switch", sw.ratio, 0.5);
+    bar("kill", kill.ratio, 0.2);
+  } else rows.push(["greenlet switch / kill", "not measured yet (`BENCH_ONLY=runtime`)", "", "", "n/a"]);
+  const when = ["doctest", "kernel", "runtime", "engine"].filter((s) => all[s]).map((s) => `${s} ${all[s].date}`).join(", ");
+  const table = ["| measure | greenlet-ts | anchors | target | met |", "|---|---|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+  if (bars.length > 0) writeFileSync(path.join(here, "issue16.svg"), barChart({ title: "issue 16: each measure ÷ its target (≤ 1× is met)", bars }));
+  return `_from the last run of each suite: ${when}_\n\n${table}\n\n![each measure divided by its target](issue16.svg)`;
 }
 
 /**
@@ -236,7 +389,12 @@ const wanted = (suite) => only === undefined || only.includes(suite);
 if (wanted("runtime")) {
   console.error("runtime: greenlet-ts vs Python greenlet");
   const runtime = runtimeSuite();
-  const table = runtimeTable(runtime);
+  let table = runtimeTable(runtime);
+  const recorded = runtime.withPython ? undefined : readResults().runtime?.recorded;
+  if (recorded) {
+    const ratios = Object.entries(recorded.rows).filter(([, row]) => row.ratio !== null).map(([key, row]) => `${key} ${row.ratio.toFixed(2)}×`).join(", ");
+    table += `\n\nPython's greenlet is not installed on this machine now (Debian: \`python3-greenlet\`), so there are no ratios in this run; the last ones measured with it (${recorded.date}): ${ratios}.`;
+  }
   console.log(`\n## Runtime (${machine})\n\n${table}\n`);
   if (runtime.withPython) {
     writeFileSync(
@@ -283,6 +441,13 @@ if (wanted("kernel") && spawnSync(PYTHON, ["-c", "import jupyter_client, ipykern
   const kernelTable = kernelSuite();
   console.log(`\n## Kernel (${machine})\n\n${kernelTable}\n`);
   updateReadme("kernel", `_${machine}_\n\n${kernelTable}`);
+}
+
+// Re-made whenever a suite it draws on has run.
+if (["doctest", "kernel", "runtime", "engine"].some((suite) => wanted(suite))) {
+  const issue = issueTable();
+  console.log(`\n## Issue 16\n\n${issue}\n`);
+  updateReadme("issue16", issue);
 }
 
 if (wanted("notebooks") && existsSync("/usr/bin/jupyter") && spawnSync(PYTHON, ["-c", "import nbconvert"]).status === 0) {
