@@ -171,6 +171,7 @@ function doctestSuite() {
 }
 
 /** The kernels' figures: median over runs, per kernel and key; null when a kernel failed in any run. */
+const KERNEL_RUNS = Number(process.env.BENCH_KERNEL_RUNS ?? 3);
 const KERNELS = [
   { label: "ours", name: "greenlet-ts-bench", language: "greenlet-ts", title: "greenlet-ts" },
   { label: "ipykernel", name: "python3", language: "python", title: "ipykernel" },
@@ -193,7 +194,7 @@ function kernelSuite() {
   const cells = Number(process.env.BENCH_KERNEL_CELLS ?? 2500);
   const runs = [];
   try {
-    for (let i = 0; i < Number(process.env.BENCH_KERNEL_RUNS ?? 3); i++) {
+    for (let i = 0; i < KERNEL_RUNS; i++) {
       const result = spawnSync(PYTHON, [path.join(here, "kernel_bench.py"), "--cells", String(cells), ...kernels.map((k) => `${k.label}=${k.name}:${k.language}`)], { encoding: "utf8", env });
       if (result.status !== 0) throw new Error(`bench/kernel_bench.py failed:\n${result.stderr}`);
       const run = JSON.parse(result.stdout.trim().split("\n").pop());
@@ -247,7 +248,7 @@ function kernelTable(figures, cells, deno) {
   for (const [label, unit, key, target, met] of rows) {
     const cells3 = key === null
       ? KERNELS.map((k) => (figures[k.label]?.notMeasured !== undefined ? "not measured" : `${format(value(k.label, "rss_before_growth_mb"))} / ${format(value(k.label, "rss_after_growth_mb"))}`))
-      : KERNELS.map((k) => cell(k.label, key));
+      : KERNELS.map((k) => (unit === "lines" && value(k.label, key) !== null ? String(Math.round(value(k.label, key))) : cell(k.label, key)));
     lines.push(`| ${label} | ${unit} | ${cells3.join(" | ")} | ${target} | ${met()} |`);
   }
   const complete = (label) => (figures[label]?.notMeasured !== undefined ? "not measured" : figures[label]?.lines_complete ? "yes" : `no (${figures[label]?.lines_incomplete_runs} of the runs lost lines; the delivery time is the median of the others, if any)`);
@@ -417,7 +418,7 @@ if (wanted("kernel") && spawnSync(PYTHON, ["-c", "import jupyter_client, ipykern
   console.error("kernel: greenlet-ts vs ipykernel through jupyter_client");
   const kernelTable = kernelSuite();
   console.log(`\n## Kernel (${machine})\n\n${kernelTable}\n`);
-  updateReadme("kernel", `_${machine}_\n\n${kernelTable}`);
+  updateReadme("kernel", `_${machine.replace(/median of \d+ interleaved runs/, `median of ${KERNEL_RUNS} runs`)}_\n\n${kernelTable}`);
 }
 
 // Re-made whenever a suite it draws on has run (BENCH_ONLY=issue16: re-made from results.json alone).
