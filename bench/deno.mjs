@@ -35,7 +35,9 @@ export function installDeno() {
   const npm = spawnSync("npm", ["install", "--prefix", dir, PACKAGE, "--no-save", "--no-audit", "--no-fund", "--loglevel=error"], { encoding: "utf8", timeout: 180_000 });
   if (npm.status !== 0) {
     cleanup();
-    const why = (npm.stderr || npm.error?.message || "").trim().split("\n").slice(-3).join(" ");
+    // npm's own summary: "npm error code ECONNREFUSED", then what it was doing.
+    const lines = (npm.stderr || npm.error?.message || "").trim().split("\n").map((line) => line.replace(/^npm (error|ERR!) ?/, "").trim()).filter(Boolean);
+    const why = [...new Set([lines.find((line) => line.startsWith("code ")), lines.find((line) => /^FetchError: /.test(line))?.replace(/^FetchError: /, "")].filter(Boolean))].join("; ") || lines[0];
     return { reason: `npm install ${PACKAGE} failed (${why || `status ${npm.status}`})` };
   }
   const deno = findBinary(path.join(dir, "node_modules"), "deno");

@@ -12,8 +12,8 @@ For each kernel, in this order:
 - growth: RSS after 500 more small cells (all different: `N + 1`), then after N more (default 2,500),
   each half a second after the last cell; growth per 1,000 cells is the difference over N. V8 lets
   garbage pile up in its old generation until a major collection (in a greenlet-ts kernel RSS rises
-  for the first ~8,000 small cells, then falls back), so this figure is mostly V8's collection
-  schedule; hence also
+  over several thousand small cells until V8's first major collection), so this figure is mostly
+  V8's collection schedule; hence also
 - retained growth: a full collection in the kernel (greenlet-ts: `await collect()`, ipykernel:
   `gc.collect()`; Deno has none), RSS, N/2 more cells, a full collection, RSS: what the cells keep.
 """

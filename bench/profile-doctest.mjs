@@ -26,6 +26,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
 import { median, percentile, updateSection } from "./profile-common.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -197,7 +198,7 @@ function timelineTables() {
     `| examples with no collection (nothing alive) | ${median(g.map((c) => c[0]))} |`,
     `| examples with one gc() (collect() found nothing) | ${median(g.map((c) => c[1]))} |`,
     `| … their cost (gc() + finalization wait), in all | ${ms(median(g.map((c) => c.msOne)))} ms |`,
-    `| examples with 2 or more gc() (something died) | ${median(g.map((c) => c.more))} |`,
+    `| examples with 2 or more gc() (something died, or the example called collect() itself) | ${median(g.map((c) => c.more))} |`,
     `| one gc(): median / 90th percentile | ${ms(median(gcDur))} / ${ms(percentile(gcDur, 0.9))} ms |`,
     `| finalization wait: median / 90th percentile / max | ${ms(median(waits))} / ${ms(percentile(waits, 0.9))} / ${ms(Math.max(...waits))} ms |`,
   ];
@@ -391,6 +392,93 @@ console.log(JSON.stringify({ ms: performance.now() - t, examples, p50: per[Math.
   };
 }
 
+/**
+ * Which collections a cheaper rule would keep: each example's full gc()
+ * calls (runFile() in one process, collections on), against what its
+ * source shows it could release: an assignment or `delete`, or a call that
+ * creates, switches, throws into or kills a greenlet, registers a
+ * finalizer or collects. A scan of the source, not of what ran: a call to
+ * a function that does those things is not seen.
+ */
+export function criterionTable() {
+  const runner = pathToFileURL(path.join(root, "dist/doctest/runner.js")).href;
+  const documents = pathToFileURL(path.join(root, "dist/doctest/documents.js")).href;
+  const { rows } = fresh(`
+import { readFileSync } from "node:fs";
+const { parseDocument } = await import(${JSON.stringify(documents)});
+const { runFile } = await import(${JSON.stringify(runner)});
+const gc = globalThis.gc;
+let n = 0;
+globalThis.gc = (...a) => { n++; return gc(...a); };
+const rows = [];
+for (const f of ${JSON.stringify(SEVEN)}) {
+  let at = 0;
+  await runFile(parseDocument(readFileSync(f, "utf8"), f), { autoCollect: true }, { started: () => { at = n; }, finished: (e) => rows.push({ where: f + ":" + e.line, source: e.source, gcs: n - at }) });
+}
+console.log(JSON.stringify({ rows }));`, ["--expose-gc"]);
+  const require = createRequire(path.join(root, "package.json"));
+  const acorn = require("acorn");
+  const walk = require("acorn-walk");
+  const releases = (src) => {
+    if (/\.(switch|throw|kill)\(|greenlet\(|new Greenlet|finalize\(|collect\(|gc\(/.test(src)) return true;
+    let found = false;
+    try {
+      // Type annotations out of the way well enough for acorn; a parse that fails falls back to a plain "=" test.
+      walk.full(acorn.parse(src.replace(/:\s*[A-Za-z<>[\]| ]+(?=\s*[=;,)])/g, ""), { ecmaVersion: "latest", sourceType: "module", allowAwaitOutsideFunction: true }), (node) => {
+        if (node.type === "AssignmentExpression" || (node.type === "UnaryExpression" && node.operator === "delete")) found = true;
+      });
+    } catch {
+      found = /[^=!<>]=[^=>]/.test(src);
+    }
+    return found;
+  };
+  const r = { none: 0, nothing: 0, nothingKept: 0, more: 0, moreKept: 0, missed: [] };
+  for (const row of rows) {
+    const kept = releases(row.source);
+    if (row.gcs === 0) r.none++;
+    else if (row.gcs === 1) {
+      r.nothing++;
+      if (kept) r.nothingKept++;
+    } else {
+      r.more++;
+      if (kept) r.moreKept++;
+      else r.missed.push(`${row.where} ${row.source.split("\n")[0]}`);
+    }
+  }
+  return [
+    "| a cheaper rule: collect only after an example whose source assigns, deletes, or calls switch/throw/kill/greenlet()/finalize()/collect() | examples | the rule keeps |",
+    "|---|---|---|",
+    `| examples that ran no gc() | ${r.none} | |`,
+    `| examples whose one gc() found nothing | ${r.nothing} | ${r.nothingKept} |`,
+    `| examples with two or more (something died, or they called collect()) | ${r.more} | ${r.moreKept} |`,
+    "",
+    `Missed by a source scan (seen at run time only: a finalize() or a switch inside a called function): ${r.missed.map((m) => `\`${m.replace(/`/g, "'")}\``).join(", ") || "none"}.`,
+  ].join("\n");
+}
+
+/** One full gc() after the seven pages' examples, in one process, under V8 flags that might make it cheaper. */
+export function gcFlagsTable() {
+  const runner = pathToFileURL(path.join(root, "dist/doctest/runner.js")).href;
+  const documents = pathToFileURL(path.join(root, "dist/doctest/documents.js")).href;
+  const code = `
+import { readFileSync } from "node:fs";
+const { parseDocument } = await import(${JSON.stringify(documents)});
+const { runFile } = await import(${JSON.stringify(runner)});
+await runFile(parseDocument("\`\`\`ts\\n> 1 + 1\\n2\\n\`\`\`\\n", "warm.md"), { autoCollect: false });
+const gc = globalThis.gc;
+let n = 0, ms = 0;
+globalThis.gc = (...a) => { const t = performance.now(); try { return gc(...a); } finally { n++; ms += performance.now() - t; } };
+const t = performance.now();
+for (const f of ${JSON.stringify(SEVEN)}) await runFile(parseDocument(readFileSync(f, "utf8"), f), { autoCollect: true });
+console.log(JSON.stringify({ total: performance.now() - t, gcMs: ms / n, heap: process.memoryUsage().heapUsed / 1048576 }));`;
+  const lines = ["| V8 flags of the process (runFile() of the seven pages, collections on; median of " + RUNS + ") | one gc(), ms | all examples, ms | heap used after, MB |", "|---|---|---|---|"];
+  for (const flags of [[], ["--optimize-for-size"], ["--single-threaded-gc"], ["--max-semi-space-size=1"]]) {
+    const r = freshMedian(code, ["--expose-gc", ...flags]);
+    lines.push(`| \`--expose-gc${flags.length ? ` ${flags.join(" ")}` : ""}\` | ${r.gcMs.toFixed(2)} | ${r.total.toFixed(0)} | ${r.heap.toFixed(1)} |`);
+  }
+  return lines.join("\n");
+}
+
 /** CPU profiles of both processes of a seven-page run, self time by category. */
 function cpuTable() {
   const run = instrumentedRun(SEVEN, { cpu: true });
@@ -474,6 +562,8 @@ export function profileDoctest() {
   const parse = parseTable();
   const inProcess = inProcessTable();
   const starts = startTable();
+  const criterion = criterionTable();
+  const gcFlags = gcFlagsTable();
   const cpu = cpuTable();
   const machine = `node ${process.version}, ${os.cpus().length} cores; ${new Date().toISOString().slice(0, 10)}; \`node bench/profile-doctest.mjs --write\` (${((performance.now() - started) / 1000).toFixed(0)} s)`;
   const body = [
@@ -481,6 +571,8 @@ export function profileDoctest() {
     timeline.table,
     timeline.messages,
     timeline.collections,
+    criterion,
+    gcFlags,
     modules.table,
     parse,
     inProcess.table,
@@ -495,3 +587,4 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(body);
   if (args.includes("--write")) updateSection(path.join(here, "README.md"), "profile:doctest", body);
 }
+

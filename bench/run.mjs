@@ -144,7 +144,8 @@ function pythonAnchor(r) {
 }
 
 function doctestSuite() {
-  const result = spawnSync(process.execPath, [path.join(here, "doctest.mjs")], { cwd: path.dirname(here), encoding: "utf8", env: { ...process.env, BENCH_REPEATS: String(REPEATS) } });
+  const env = { ...process.env, BENCH_REPEATS: String(REPEATS), BENCH_PYTHON_GREENLET: pythonGreenletAvailable() ? "1" : "0" };
+  const result = spawnSync(process.execPath, [path.join(here, "doctest.mjs")], { cwd: path.dirname(here), encoding: "utf8", env });
   if (result.status !== 0) throw new Error(`bench/doctest.mjs failed:\n${result.stderr}`);
   const r = JSON.parse(result.stdout.trim().split("\n").pop());
   saveResult("doctest", r);
@@ -157,19 +158,20 @@ function doctestSuite() {
     "|---|---|---|---|---|---|",
     `| whole-process wall time, the seven ported pages (${r.files} files, ${r.examples} examples) vs the original eight${r.python === null ? "" : ` (${r.pythonExamples} examples)`} | ${(r.ours / 1000).toFixed(2)} s | ${anchor.label} | ${ratio.toFixed(1)}× | ≤ 5× | ${ratio <= 5 ? "yes" : "no"} |`,
     `| the same with \`--no-autocollect\` (no garbage collection after each example) | ${(r.oursNoCollect / 1000).toFixed(2)} s | | | | |`,
-    `| the same with \`--jobs 2\` (2 cores) | ${(r.ours2 / 1000).toFixed(2)} s | | | | |`,
+    `| the same with \`--jobs 2\` (two workers, 2 cores) | ${(r.ours2 / 1000).toFixed(2)} s | | | | |`,
     `| start-up alone (\`--list README.md\`: no worker) | ${(r.startup / 1000).toFixed(2)} s | \`node -e 0\`: ${(r.nodeE / 1000).toFixed(3)} s | | ≤ 0.15 s | ${r.startup <= 150 ? "yes" : "no"} |`,
     `| a one-file run (\`bench/one-example.md\`: one example, \`1 + 1\`) | ${(r.oneFile / 1000).toFixed(2)} s | | | ≤ 0.15 s | ${r.oneFile <= 150 ? "yes" : "no"} |`,
     `| per example, after the one-file run, \`--no-autocollect\` | ${perExample.toFixed(2)} ms | ${anchor.perExample} | | ≤ 0.3 ms | ${perExample <= 0.3 ? "yes" : "no"} |`,
     `| per example, after the one-file run, with the collections | ${((r.ours - r.oneFile) / (r.examples - 1)).toFixed(2)} ms | | | | |`,
     `| the collections after examples (default − \`--no-autocollect\`) | ${((r.ours - r.oursNoCollect) / 1000).toFixed(2)} s | | | only where something could die | ${c.foundNothing <= c.foundSomething ? "yes" : "no"} |`,
-    `| … examples that ran no gc() / one that found nothing / two or more (something died), one instrumented run | ${c.none} / ${c.foundNothing} / ${c.foundSomething} | | | | |`,
+    `| … examples that ran no gc() / one that found nothing / two or more (something died, or the example called collect() itself), one instrumented run | ${c.none} / ${c.foundNothing} / ${c.foundSomething} | | | | |`,
     `| … the full gc() calls and the waits for V8's finalization task after them, one instrumented run | ${c.gcCalls} calls, ${(c.gcMs / 1000).toFixed(2)} s + ${(c.waitMs / 1000).toFixed(3)} s | | | | |`,
   ];
   return lines.join("\n");
 }
 
 /** The kernels' figures: median over runs, per kernel and key; null when a kernel failed in any run. */
+const KERNEL_RUNS = Number(process.env.BENCH_KERNEL_RUNS ?? 3);
 const KERNELS = [
   { label: "ours", name: "greenlet-ts-bench", language: "greenlet-ts", title: "greenlet-ts" },
   { label: "ipykernel", name: "python3", language: "python", title: "ipykernel" },
@@ -192,7 +194,7 @@ function kernelSuite() {
   const cells = Number(process.env.BENCH_KERNEL_CELLS ?? 2500);
   const runs = [];
   try {
-    for (let i = 0; i < Number(process.env.BENCH_KERNEL_RUNS ?? 3); i++) {
+    for (let i = 0; i < KERNEL_RUNS; i++) {
       const result = spawnSync(PYTHON, [path.join(here, "kernel_bench.py"), "--cells", String(cells), ...kernels.map((k) => `${k.label}=${k.name}:${k.language}`)], { encoding: "utf8", env });
       if (result.status !== 0) throw new Error(`bench/kernel_bench.py failed:\n${result.stderr}`);
       const run = JSON.parse(result.stdout.trim().split("\n").pop());
@@ -246,7 +248,7 @@ function kernelTable(figures, cells, deno) {
   for (const [label, unit, key, target, met] of rows) {
     const cells3 = key === null
       ? KERNELS.map((k) => (figures[k.label]?.notMeasured !== undefined ? "not measured" : `${format(value(k.label, "rss_before_growth_mb"))} / ${format(value(k.label, "rss_after_growth_mb"))}`))
-      : KERNELS.map((k) => cell(k.label, key));
+      : KERNELS.map((k) => (unit === "lines" && value(k.label, key) !== null ? String(Math.round(value(k.label, key))) : cell(k.label, key)));
     lines.push(`| ${label} | ${unit} | ${cells3.join(" | ")} | ${target} | ${met()} |`);
   }
   const complete = (label) => (figures[label]?.notMeasured !== undefined ? "not measured" : figures[label]?.lines_complete ? "yes" : `no (${figures[label]?.lines_incomplete_runs} of the runs lost lines; the delivery time is the median of the others, if any)`);
@@ -282,7 +284,7 @@ function issueTable() {
     bar("one-file run", d.oneFile, 150);
     rows.push(["… per example without collections (`--no-autocollect`)", `${fmt(perExample)} ms`, e ? `engine \`1+1\` cell: ${fmt(e.cell)} ms` : "", "≤ 0.3 ms", met(perExample, 0.3)]);
     bar("per example", perExample, 0.3);
-    rows.push(["… the collections after examples", `${fmt((d.ours - d.oursNoCollect) / 1000)} s; ${c.foundNothing} of ${d.examples} examples ran a full gc() that found nothing, ${c.foundSomething} found something`, `one full gc() here: ${fmt(c.gcMs / Math.max(1, c.gcCalls), 1)} ms`, "only where something could die, never more than one full GC when nothing does", c.foundNothing <= c.foundSomething ? "yes" : "no"]);
+    rows.push(["… the collections after examples", `${fmt((d.ours - d.oursNoCollect) / 1000)} s; ${c.foundNothing} of ${d.examples} examples ran a full gc() that found nothing, ${c.foundSomething} ran two or more (something died, or they called collect())`, `one full gc() here: ${fmt(c.gcMs / Math.max(1, c.gcCalls), 1)} ms`, "only where something could die, never more than one full GC when nothing does", c.foundNothing <= c.foundSomething ? "yes" : "no"]);
   } else rows.push(["doctest rows", "not measured yet (`BENCH_ONLY=doctest`)", "", "", "n/a"]);
   if (k) {
     const f = k.figures;
@@ -440,11 +442,11 @@ if (wanted("kernel") && spawnSync(PYTHON, ["-c", "import jupyter_client, ipykern
   console.error("kernel: greenlet-ts vs ipykernel through jupyter_client");
   const kernelTable = kernelSuite();
   console.log(`\n## Kernel (${machine})\n\n${kernelTable}\n`);
-  updateReadme("kernel", `_${machine}_\n\n${kernelTable}`);
+  updateReadme("kernel", `_${machine.replace(/median of \d+ interleaved runs/, `median of ${KERNEL_RUNS} runs`)}_\n\n${kernelTable}`);
 }
 
-// Re-made whenever a suite it draws on has run.
-if (["doctest", "kernel", "runtime", "engine"].some((suite) => wanted(suite))) {
+// Re-made whenever a suite it draws on has run (BENCH_ONLY=issue16: re-made from results.json alone).
+if (["doctest", "kernel", "runtime", "engine", "issue16"].some((suite) => wanted(suite))) {
   const issue = issueTable();
   console.log(`\n## Issue 16\n\n${issue}\n`);
   updateReadme("issue16", issue);
