@@ -14,7 +14,8 @@ type Conversation = { debugger: boolean; kernelspecMetadata?: Record<string, unk
 
 async function converse(server: JupyterServer, kernel: string, language: string, projectFile?: string): Promise<Conversation> {
   const args = [path.join(ROOT, "test/kernel/lab-debugger.mjs"), server.base, server.token, kernel, language, ...(projectFile === undefined ? [] : [projectFile])];
-  const result = await runProcess(process.execPath, args, { cwd: ROOT, timeoutMs: 150000 });
+  const env = { ...process.env, JUPYTER_RUNTIME_DIR: path.join(server.dir, "runtime") };
+  const result = await runProcess(process.execPath, args, { cwd: ROOT, timeoutMs: 150000, env });
   if (result.code !== 0) throw new Error(`${kernel}: ${result.stderr.slice(-4000)}\n${server.log().slice(-3000)}`);
   return JSON.parse(result.stdout.trim().split("\n").pop()!) as Conversation;
 }
@@ -78,6 +79,10 @@ describe("JupyterLab's debugger conversation with the kernel", () => {
     expect(steps.evaluate).toMatchObject({ result: "40", type: "number", variablesReference: 0 });
     expect(ours.replies.richInspectVariablesStopped.body.data).toEqual({ "text/plain": "20" });
     expect(steps.debugInfoStopped).toEqual([1]);
+    // While the main thread is paused the control thread answers: debugInfo above, the heartbeat here.
+    expect(steps.heartbeatWhileStopped).toBe("ping while stopped");
+    expect(Object.fromEntries(steps.greenletsScope)).toMatchObject({ suspended: "0", liveFinalizers: "0" });
+    expect(steps.greenletsScope.map(([name]: [string]) => name)).toEqual(expect.arrayContaining(["current", "parents", "main", "suspended"]));
     expect(steps.stop2).toEqual({ reason: "step", line: 3 });
     expect(steps.continued).toBe("continued");
     expect(steps.run1).toEqual({ status: "ok", outputs: [{ type: "execute_result", content: { execution_count: 1, data: { "text/plain": "42" }, metadata: {} } }] });
@@ -100,6 +105,11 @@ describe("JupyterLab's debugger conversation with the kernel", () => {
     expect(ours.steps.projectStop.locals).toContainEqual(["by", "5"]);
     expect(ours.steps.projectRun.outputs[0].content.data).toEqual({ "text/plain": "50" });
     expect(ours.steps.modules).toContain(projectFile);
+  });
+
+  test("a debugger; statement stops while a client is attached", () => {
+    expect(ours.steps.debuggerStatement).toEqual(["breakpoint", "paused", 2]);
+    expect(ours.steps.debuggerStatementRun).toEqual(["2"]);
   });
 
   test("stepIn enters the called function, stepOut comes back to the caller's line, copyToGlobals makes a local a global; pause stops a spinning cell", () => {

@@ -5,7 +5,10 @@
 // Usage: node lab-debugger.mjs BASE_URL TOKEN KERNEL_NAME typescript|python [PROJECT_FILE]
 // PROJECT_FILE: a TypeScript file of the kernel's working directory (counter.ts, with `bump`
 // on lines 2-5) in which a breakpoint is set and hit through a cell that imports it.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { KernelManager, ServerConnection } from "@jupyterlab/services";
+import * as zmq from "zeromq";
 import WebSocket from "ws";
 
 const [baseUrl, token, kernelName, language, projectFile] = process.argv.slice(2);
@@ -102,6 +105,19 @@ step("evaluate", (await debug("evaluate", { expression: "a * 2", frameId: top.id
 await debug("richInspectVariables", { variableName: "a", frameId: top.id }, "richInspectVariablesStopped");
 // A control request while stopped: the control thread answers it.
 step("debugInfoStopped", (await debug("debugInfo", {}, "debugInfoStopped")).body.stoppedThreads);
+// The heartbeat while stopped, on the port of the connection file the server wrote (JUPYTER_RUNTIME_DIR).
+if (process.env.JUPYTER_RUNTIME_DIR !== undefined) {
+  const info = JSON.parse(readFileSync(path.join(process.env.JUPYTER_RUNTIME_DIR, `kernel-${kernel.id}.json`), "utf8"));
+  const heartbeat = new zmq.Request({ receiveTimeout: 3000 });
+  heartbeat.connect(`tcp://${info.ip}:${info.hb_port}`);
+  await heartbeat.send("ping while stopped");
+  step("heartbeatWhileStopped", String((await heartbeat.receive().catch((error) => [error.message]))[0]));
+  heartbeat.close();
+}
+if (language === "typescript") {
+  const greenlets = (await debug("scopes", { frameId: top.id }, "scopesAgain")).body.scopes.find((scope) => scope.name === "Greenlets");
+  step("greenletsScope", (await debug("variables", { variablesReference: greenlets.variablesReference }, "variablesGreenlets")).body.variables.map((v) => [v.name, v.value]));
+}
 stopped = nextEvent("stopped");
 await debug("next", { threadId });
 const stop2 = await stopped;
@@ -149,6 +165,17 @@ await debug("source", { source: { path: sourcePath } });
 step("unknown", await debug("noSuchCommand", {}, "unknown"));
 // (ipykernel 6.17 raises KeyError on it and never replies: asked of ours only.)
 if (language === "typescript") step("malformed", (await within(kernel.requestDebug({ type: "request", command: "debugInfo" }).done, "malformed reply")).content);
+
+if (language === "typescript") {
+  // A debugger; statement stops while a client is attached, with no breakpoint set.
+  stopped = nextEvent("stopped");
+  running = execute("function paused(n: number): number {\n  debugger;\n  return n + 1;\n}\npaused(1)");
+  const atStatement = await stopped;
+  const statementTrace = await debug("stackTrace", { threadId }, "stackTraceDebuggerStatement");
+  step("debuggerStatement", [atStatement.body.reason, statementTrace.body.stackFrames[0].name, statementTrace.body.stackFrames[0].line]);
+  await debug("continue", { threadId }, "continueDebuggerStatement");
+  step("debuggerStatementRun", (await within(running, "execute reply")).outputs.map((o) => o.content.data?.["text/plain"]));
+}
 
 // Step in, step out, copy a local to the globals; pause a spinning cell.
 const nestedPath = (await debug("dumpCell", { code: NESTED[language] }, "dumpNested")).body.sourcePath;
