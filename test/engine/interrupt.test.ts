@@ -69,10 +69,11 @@ describe("an interrupted cell's timers", () => {
       "let looped = 0, ticked = 0, other = 0; setInterval(() => { other++ }, 5); 'started'",
       { code: "for (;;) { looped++; await new Promise((r) => setTimeout(r, 2)); }", interruptAfterMs: 200 },
       { code: "setInterval(() => { ticked++ }, 5); while (true) {}", interruptAfterMs: 200 },
-      "const seen = [looped, ticked, other]; await new Promise((r) => setTimeout(r, 100)); [looped - seen[0], ticked - seen[1], other - seen[2] > 5, seen[0] > 5]",
+      // Any tick of the first cell's interval shows it goes on (a loaded machine may run few of them in the wait).
+      "const seen = [looped, ticked, other]; await new Promise((r) => setTimeout(r, 200)); [looped - seen[0], ticked - seen[1], other - seen[2] > 0, seen[0] > 5]",
     ]);
     expect(s.results.map((r) => r.status)).toEqual(["ok", "interrupted", "interrupted", "ok"]);
-    // Nothing of the interrupted cells ran in the 100 ms; the first cell's interval kept ticking.
+    // Nothing of the interrupted cells ran in the 200 ms; the first cell's interval kept ticking.
     expect(echoed(s, 4)).toBe("[ 0, 0, true, true ]");
   });
 
