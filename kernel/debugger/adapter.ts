@@ -45,8 +45,6 @@ export class DebugAdapter {
   readonly #commands: Record<string, Command>;
 
   constructor(private readonly log: (text: string) => void) {
-    // Connected from the start, with no domain enabled (which costs the main thread nothing): statuses go through it.
-    this.#cdp.connect();
     this.#commands = this.#commandTable();
     this.#sources.cellCode = (file, callFrameId) => this.#inspection.cellCode(file, callFrameId).catch(() => undefined);
     this.#cdp.on("Debugger.paused", (params) => void this.#paused(params).catch((error: unknown) => this.log(`debugger: a stop could not be reported: ${String(error)}`)));
@@ -141,7 +139,7 @@ export class DebugAdapter {
       stepIn: () => this.#resume("Debugger.stepInto", "step"),
       stepOut: () => this.#resume("Debugger.stepOut", "step"),
       pause: () => this.#pause(),
-      inspectVariables: async () => ({ variables: await this.#inspection.userGlobals(undefined) }),
+      inspectVariables: async () => ({ variables: await this.#inspection.userGlobals() }),
       richInspectVariables: (args) => this.#inspection.rich(stringArgument(args, "variableName"), this.#frame(args.frameId)),
       copyToGlobals: (args) => this.#copyToGlobals(args),
       modules: (args) => this.#inspection.modules(Number(args.startModule ?? 0), Number(args.moduleCount ?? 0)),
@@ -184,7 +182,6 @@ export class DebugAdapter {
 
   async #attach(): Promise<Body> {
     if (this.#started) return {};
-    this.#cdp.connect();
     await this.#cdp.post("Runtime.enable");
     await this.#cdp.post("Debugger.enable");
     await this.#cdp.post("Debugger.setBlackboxPatterns", { patterns: this.#sources.blackboxPatterns() });
@@ -237,7 +234,7 @@ export class DebugAdapter {
     const frame = stack.frame(args.frameId);
     const scopes = stack.scopes(args.frameId, (objectId) => this.#variables.add(objectId), this.#sources);
     const source = this.#sources.source(frame.file);
-    return { scopes: [...scopes, ...(await this.#inspection.runtimeScopes(frame.frame)).map((scope) => ({ ...scope, source }))] };
+    return { scopes: [...scopes, ...(await this.#inspection.runtimeScopes(frame.frame.callFrameId)).map((scope) => ({ ...scope, source }))] };
   }
 
   async #resume(method: string, reason: StopReason | undefined, body: Body = {}): Promise<Body> {
@@ -264,10 +261,10 @@ export class DebugAdapter {
     return {};
   }
 
-  /** The call frame a request names, when stopped and it names one. */
-  #frame(frameId: unknown): CallFrame | undefined {
+  /** V8's id of the call frame a request names, when stopped and it names one. */
+  #frame(frameId: unknown): string | undefined {
     if (this.#stack === undefined || frameId === undefined || frameId === null) return undefined;
-    return this.#stack.frame(frameId).frame;
+    return this.#stack.frame(frameId).frame.callFrameId;
   }
 
   async #paused(params: Record<string, unknown>): Promise<void> {

@@ -8,24 +8,18 @@ export type CdpListener = (params: Record<string, unknown>) => void;
  * (`connectToMainThread`): when the main thread is paused at a breakpoint
  * it runs only the inspector's message loop, so the commands sent from here
  * (stack, variables, evaluate, resume) are still answered, and this thread's
- * sockets (control, heartbeat, IOPub) keep serving.
+ * sockets (control, heartbeat, IOPub) keep serving. Connected from the
+ * start, with no domain enabled, which costs the main thread nothing.
  */
 export class CdpClient {
   readonly #session = new inspector.Session();
   readonly #listeners = new Map<string, Set<CdpListener>>();
-  #connected = false;
 
-  connect(): void {
-    if (this.#connected) return;
+  constructor() {
     this.#session.connectToMainThread();
-    this.#connected = true;
     this.#session.on("inspectorNotification", (message: { method: string; params?: Record<string, unknown> }) => {
       for (const listener of this.#listeners.get(message.method) ?? []) listener(message.params ?? {});
     });
-  }
-
-  get connected(): boolean {
-    return this.#connected;
   }
 
   /** Sends a command; resolves with its result, rejects with the inspector's error message. */
@@ -42,12 +36,5 @@ export class CdpClient {
     let set = this.#listeners.get(method);
     if (set === undefined) this.#listeners.set(method, (set = new Set()));
     set.add(listener);
-  }
-
-  disconnect(): void {
-    if (!this.#connected) return;
-    this.#connected = false;
-    this.#session.disconnect();
-    this.#session.removeAllListeners("inspectorNotification");
   }
 }

@@ -1,6 +1,5 @@
 import type { CdpClient } from "./cdp-client.js";
 import { DapError, type DapScope, type DapVariable } from "./dap.js";
-import type { CallFrame } from "./paused-stack.js";
 import { formatValue, typeName, expandable, type RemoteObject } from "./remote-values.js";
 import { Variables } from "./variables.js";
 
@@ -38,46 +37,45 @@ export class Inspection {
     this.cdp.on("Runtime.executionContextsCleared", () => (this.#contextId = undefined));
   }
 
-  /** Evaluates `expression` in `frame`, or in the session when there is none; errors become a failed response. */
-  async evaluate(expression: string, frame: CallFrame | undefined, context: string): Promise<Record<string, unknown>> {
-    const object = await this.#evaluate(expression, frame, { silent: context === "hover", generatePreview: true });
+  /** Evaluates `expression` in a stopped frame, or in the session when there is none; errors become a failed response. */
+  async evaluate(expression: string, callFrameId: string | undefined, context: string): Promise<Record<string, unknown>> {
+    const object = await this.#evaluate(expression, callFrameId, { silent: context === "hover", generatePreview: true });
     return { result: formatValue(object), type: typeName(object), presentationHint: {}, variablesReference: expandable(object) ? this.variables.add(object.objectId!, expression) : 0 };
   }
 
-  /** The cells' globals (the variable explorer, and the Globals scope of a stop). */
-  async userGlobals(frame: CallFrame | undefined): Promise<DapVariable[]> {
-    const globals = await this.#evaluate(`${HELPER}.userGlobals()`, frame, { silent: true });
+  /** The cells' globals, for the variable explorer (while no cell is stopped). */
+  async userGlobals(): Promise<DapVariable[]> {
+    const globals = await this.#evaluate(`${HELPER}.userGlobals()`, undefined, { silent: true });
     return globals.objectId === undefined ? [] : this.variables.properties(globals.objectId);
   }
 
   /** The scopes a stop shows besides V8's: the cells' globals and the greenlet runtime's state. */
-  async runtimeScopes(frame: CallFrame): Promise<DapScope[]> {
+  async runtimeScopes(callFrameId: string): Promise<DapScope[]> {
     const scopes: DapScope[] = [];
     for (const [name, call] of [["Globals", "userGlobals()"], ["Greenlets", "runtimeState()"]] as const) {
-      const object = await this.#evaluate(`${HELPER}.${call}`, frame, { silent: true }).catch(() => undefined);
+      const object = await this.#evaluate(`${HELPER}.${call}`, callFrameId, { silent: true }).catch(() => undefined);
       if (object?.objectId !== undefined) scopes.push({ name, variablesReference: this.variables.add(object.objectId), expensive: false });
     }
     return scopes;
   }
 
   /** richInspectVariables: the value's display bundle, as a cell's result would show it. */
-  async rich(name: string, frame: CallFrame | undefined): Promise<Record<string, unknown>> {
+  async rich(name: string, callFrameId: string | undefined): Promise<Record<string, unknown>> {
     if (!IDENTIFIER.test(name)) return { data: {}, metadata: {} };
-    const object = await this.#evaluate(`${HELPER}.bundle(${name})`, frame, { returnByValue: true, silent: true });
+    const object = await this.#evaluate(`${HELPER}.bundle(${name})`, callFrameId, { returnByValue: true, silent: true });
     const bundle = object.value as { data?: unknown; metadata?: unknown } | undefined;
     return { data: bundle?.data ?? {}, metadata: bundle?.metadata ?? {} };
   }
 
   /** copyToGlobals: a variable of a stopped frame becomes a global of the session. */
-  async copyToGlobal(source: string, target: string, frame: CallFrame | undefined): Promise<void> {
+  async copyToGlobal(source: string, target: string, callFrameId: string | undefined): Promise<void> {
     if (!IDENTIFIER.test(source) || !IDENTIFIER.test(target)) throw new DapError("copyToGlobals: variable names must be identifiers");
-    await this.#evaluate(`void (globalThis[${JSON.stringify(target)}] = ${source})`, frame, { silent: true });
+    await this.#evaluate(`void (globalThis[${JSON.stringify(target)}] = ${source})`, callFrameId, { silent: true });
   }
 
   /** The TypeScript of the cell whose script is named `file`, if the session still has it. */
   async cellCode(file: string, callFrameId?: string): Promise<string | undefined> {
-    const frame = callFrameId === undefined ? undefined : ({ callFrameId } as CallFrame);
-    const object = await this.#evaluate(`${HELPER}.cellSource(${JSON.stringify(file)})`, frame, { returnByValue: true, silent: true });
+    const object = await this.#evaluate(`${HELPER}.cellSource(${JSON.stringify(file)})`, callFrameId, { returnByValue: true, silent: true });
     return typeof object.value === "string" ? object.value : undefined;
   }
 
@@ -88,11 +86,11 @@ export class Inspection {
     return { modules: modules.slice(start, count > 0 ? start + count : undefined), totalModules: modules.length };
   }
 
-  async #evaluate(expression: string, frame: CallFrame | undefined, options: Record<string, unknown>): Promise<RemoteObject> {
+  async #evaluate(expression: string, callFrameId: string | undefined, options: Record<string, unknown>): Promise<RemoteObject> {
     const common = { expression, objectGroup: Variables.GROUP, ...options };
     let evaluated: EvaluateResult;
-    if (frame !== undefined) {
-      evaluated = await this.cdp.post<EvaluateResult>("Debugger.evaluateOnCallFrame", { callFrameId: frame.callFrameId, ...common });
+    if (callFrameId !== undefined) {
+      evaluated = await this.cdp.post<EvaluateResult>("Debugger.evaluateOnCallFrame", { callFrameId, ...common });
     } else {
       if (this.#contextId === undefined) throw new DapError("the kernel's session is not running yet");
       evaluated = await this.cdp.post<EvaluateResult>("Runtime.evaluate", { contextId: this.#contextId, replMode: true, ...common });

@@ -68,6 +68,6 @@ export class Variables {
   /** Forgets every reference and lets V8 release the objects they held. */
   async clear(): Promise<void> {
     this.#references.clear();
-    if (this.cdp.connected) await this.cdp.post("Runtime.releaseObjectGroup", { objectGroup: Variables.GROUP }).catch(() => undefined);
+    await this.cdp.post("Runtime.releaseObjectGroup", { objectGroup: Variables.GROUP }).catch(() => undefined);
   }
 }

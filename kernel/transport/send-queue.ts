@@ -13,8 +13,8 @@ import type { Frame } from "../protocol/wire.js";
  * A message pushed while nothing waits is handed to ZeroMQ at once, in the
  * caller's turn, not a promise job later: what a cell printed is then out
  * even if the thread stops right after (a breakpoint pauses it with its
- * promise jobs unrun), and a debug_event published while it is paused goes
- * out at once.
+ * promise jobs unrun). What is published while the thread is paused cannot
+ * use the queue (it moves on those jobs): IOPub.publishNow.
  */
 export class SendQueue {
   #tail: Promise<void> = Promise.resolve();
