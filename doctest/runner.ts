@@ -101,9 +101,14 @@ export class ExampleRunner {
     return resultOf(subject, outputMatches(example.want, got, options) ? passed() : differs(got, outputDiff(example.want, got, options)), ms);
   }
 
-  close(): void {
-    this.session.close();
-    this.#watchdog.close();
+  /** Ends the session (its globals let go, what only they held collected), as Python's doctest clears a test's globals. */
+  async close(): Promise<void> {
+    try {
+      await this.session.end();
+    } finally {
+      this.session.close();
+      this.#watchdog.close();
+    }
   }
 
   /** Runs code under the watchdog, if the run has a timeout. */
@@ -204,7 +209,7 @@ export async function runFile(doc: DocFile, run: RunOptions = {}, observer: RunO
     }
   } finally {
     result.dependencies = runner.session.modules.files();
-    runner.close();
+    await runner.close();
   }
   return result;
 }

@@ -9,7 +9,7 @@ import { installOutputCapture } from "./capture.js";
 import { cellError, Interrupted } from "./cell-error.js";
 import { activeOwner, currentOwner, enterExecution, leaveExecution, runAs, type CellOwner, type CellSink } from "./cell-store.js";
 import { createCellContext, INVOKE_FUNCTION, setInvocation } from "./context.js";
-import { installDebugHelper } from "./debug-helper.js";
+import { DEBUG_HELPER, installDebugHelper, type DebugHelper } from "./debug-helper.js";
 import { isError, isThenable } from "./guards.js";
 import { bundleOf } from "./display.js";
 import { makeDisplay } from "./display-function.js";
@@ -274,6 +274,45 @@ export class Session implements Drivable, CellSink {
   /** Has the TypeScript language service been loaded (it is loaded on first use only)? */
   get languageServiceLoaded(): boolean {
     return this.#types.loaded;
+  }
+
+  /**
+   * Ends the session as Python's doctest ends a test (it clears the test's
+   * globals): the user's globals are let go, then, if greenlets or finalizers
+   * are alive, one collection runs (auto-collect on or off) as a last cell of
+   * this session, so that a suspended greenlet held only by a global gets
+   * GreenletExit now, while its output is still this session's. Without
+   * this, such a greenlet keeps the whole context alive (its state is held
+   * by the runtime's registry, and its frames reach the global holding it).
+   * Then close().
+   */
+  async end(): Promise<void> {
+    if (this.#closed) return;
+    const ending = this.#queue.then(() => this.#releaseGlobals());
+    this.#queue = ending.catch(() => undefined);
+    await this.#queue;
+    this.close();
+  }
+
+  async #releaseGlobals(): Promise<void> {
+    for (const name of Object.keys(this.#debugHelper().userGlobals())) {
+      // A declared global (`var`, or a cell's `let` made one) cannot be deleted, only emptied.
+      if (!Reflect.deleteProperty(this.#global, name)) Reflect.set(this.#global, name, undefined);
+    }
+    for (const name of REPL_NAMES) this.#replValues[name].value = undefined;
+    const counts = runtimeCounts();
+    if (counts.activeGreenlets === 0 && counts.liveFinalizers === 0) return;
+    const owner: CellOwner = { cell: ++this.#counter, sink: this, filename: `cell[${this.#counter}]` };
+    enterExecution(owner);
+    try {
+      await runAs(owner, () => collect());
+    } finally {
+      leaveExecution(owner);
+    }
+  }
+
+  #debugHelper(): DebugHelper {
+    return this.#global[DEBUG_HELPER] as DebugHelper;
   }
 
   /** Stops the session: no more cells; timers it started keep running until they end. */

@@ -25,3 +25,45 @@ describe("auto-collect after each cell", () => {
     expect(printed(off, 3)).toBe("(Running finalizer)\n");
   });
 });
+
+describe("ending a session", () => {
+  // As Python's doctest clears a test's globals: what only they held dies, in the session's last cell.
+  test("end() lets the user's globals go: a suspended greenlet gets GreenletExit, and the context can be collected", async () => {
+    const { Session } = await import("../../dist/runtime/engine/index.js");
+    const { garbageCollector } = await import("../../dist/runtime/gc-access.js");
+    const output: string[] = [];
+    // In a function of its own: the test must not hold the session it checks is gone.
+    const runAndEnd = async (): Promise<WeakRef<object>> => {
+      const session = new Session({
+        autoCollect: false,
+        onEvent: (event) => {
+          if (event.kind === "stream") output.push(event.text);
+        },
+      });
+      const first = await session.execute(
+        "const receiver = greenlet(async () => { try { for (;;) await getcurrent().parent!.switch(); } finally { console.log('receiver ends'); } });\nawait receiver.switch();\nlet kept = { big: new Array(1000).fill(1) };",
+      );
+      expect(first.status).toBe("ok");
+      await session.end();
+      await expect(session.execute("1")).rejects.toThrow("the session is closed");
+      return new WeakRef(session.globals);
+    };
+    const context = await runAndEnd();
+    expect(output.join("")).toBe("receiver ends\n");
+    for (let i = 0; i < 5 && context.deref() !== undefined; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      garbageCollector()();
+    }
+    expect(context.deref()).toBeUndefined();
+  });
+
+  test("end() with nothing alive runs no collection and closes", async () => {
+    const { Session } = await import("../../dist/runtime/engine/index.js");
+    const { runtimeCounts } = await import("../../dist/runtime/index.js");
+    const session = new Session();
+    await session.execute("let x = 1");
+    expect(runtimeCounts()).toEqual({ activeGreenlets: 0, liveFinalizers: 0 });
+    await session.end();
+    await expect(session.execute("1")).rejects.toThrow("the session is closed");
+  });
+});
