@@ -407,7 +407,7 @@ export async function profileKernelMemory() {
   for (let i = 0; i < RUNS; i++) stages.push(runNode(STAGES));
   const s = medianOf(stages);
   const stageRows = [
-    ["bare node with the kernel's flags (`--expose-gc --max-semi-space-size=8`, `MALLOC_MMAP_THRESHOLD_`)", "bare", null],
+    [`bare node with the kernel's flags (\`${FLAGS.join(" ")}\`, \`MALLOC_MMAP_THRESHOLD_\`)`, "bare", null],
     ["+ the kernel's modules (`dist/kernel/kernel-main.js`: zeromq, protocol, core)", "kernelModules", "bare"],
     ["+ the control/heartbeat thread (a worker isolate that loads zeromq, two sockets)", "control", "kernelModules"],
     ["+ the engine's modules (`dist/runtime/engine`: acorn, the runtime, ...)", "engineModules", "control"],

