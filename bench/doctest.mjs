@@ -3,7 +3,7 @@
 // original pages (run by /usr/bin/python3), whole-process wall time,
 // interleaved in one run; and what a run costs whatever it checks: the
 // `--list README.md` run (no worker), a one-file run of a page with one
-// example (bench/one-example.md: worker, engine and swc loaded, one cell),
+// example (bench/one-example.md: worker, engine and oxc loaded, one cell),
 // and `node -e 0`. One more run, instrumented (bench/profile-hook.mjs),
 // counts the collections after examples. Prints one JSON object.
 import { spawnSync } from "node:child_process";

@@ -31,20 +31,20 @@ const bigCell = lines.join("\n");
 const first = performance.now();
 const session = new Session();
 const firstSession = performance.now() - first;
-await session.execute("1+1"); // the first cell loads swc and compiles the engine's paths
+await session.execute("1+1"); // the first cell loads oxc and compiles the engine's paths
 const cellTimes = [];
 for (let i = 0; i < 3000; i++) {
   const start = performance.now();
   await session.execute("1+1");
   cellTimes.push(performance.now() - start);
 }
-const swcTimes = [];
+const transpileTimes = [];
 const prepareTimes = [];
 for (let i = 0; i < 200; i++) {
-  swcTimes.push(time(() => transpile(bigCell, "big.ts")));
+  transpileTimes.push(time(() => transpile(bigCell, "big.ts")));
   prepareTimes.push(time(() => replTransform(transpile(bigCell, "big.ts").code)));
 }
-// The alternative measured beside swc: TypeScript's own transpileModule (the language service's compiler).
+// The alternative measured beside oxc: TypeScript's own transpileModule (the language service's compiler).
 const { default: ts } = await import("typescript");
 const tsTimes = [];
 for (let i = 0; i < 50; i++) {
@@ -69,7 +69,7 @@ console.log(
   JSON.stringify({
     cell: median(cellTimes),
     cellP99: [...cellTimes].sort((a, b) => a - b)[Math.floor(cellTimes.length * 0.99)],
-    transpile200: median(swcTimes),
+    transpile200: median(transpileTimes),
     typescript200: median(tsTimes),
     prepare200: median(prepareTimes),
     run200: median(bigRun),

@@ -8,11 +8,11 @@
 //    NODE_OPTIONS): process starts, node's bootstrap, module loading and
 //    parsing in the runner, the fork, the worker's module loading, session
 //    creation, the examples (their full gc() calls, the waits for V8's
-//    finalization task, the first example, which loads swc, and the rest),
+//    finalization task, the first example, which loads oxc, and the rest),
 //    the messages between the processes, and the runner's report and exit.
 // 2. Module loading in each process, in fresh processes: the runner's and the
 //    worker's module graphs as a whole (import() of their entry), and each
-//    package they import directly, alone; @swc/core and its first transform.
+//    package they import directly, alone; oxc-transform and its first transform.
 // 3. Markdown parsing: the first parse in a process (cold) and a warm one.
 // 4. The engine's own work per example: the same files' examples run by
 //    runFile() in one process, no worker, no messages, collections off.
@@ -176,7 +176,7 @@ function timelineTables() {
     row("worker: its modules (worker.js, runner.js → the engine)", "wModules", "the runner waits all along"),
     row("worker: waiting for the file after its modules loaded", "wWaitFile", "0: the file was there first"),
     row("sessions: file received → first example starts", "sessions", "`new Session` (context, globals) per file"),
-    row("the first example of the run", "firstExample", "loads @swc/core, first transform"),
+    row("the first example of the run", "firstExample", "loads oxc-transform, first transform"),
     row("full gc() calls of collect() during the examples", "gcMs", `${pick("gc", "gcCount")} / ${pick("seven", "gcCount")} calls`),
     row("waits for V8's finalization task after them", "waitMs", "gc() returned → the first finalization callback"),
     row("everything else in the examples (engine work, messages sent)", "rest", ""),
@@ -287,21 +287,21 @@ function moduleTables() {
     }
     lines.push(`| ${graph.name}: the rest, its ${own.length} modules of dist/ (by difference) | ${own.length} | ${(total.ms - sum).toFixed(1)} |`);
   }
-  const swc = freshMedian(`
+  const transpiler = freshMedian(`
 import { createRequire } from "node:module";
-const require = createRequire(${JSON.stringify(pathToFileURL(path.join(root, "dist/runtime/engine/swc.js")).href)});
+const require = createRequire(${JSON.stringify(pathToFileURL(path.join(root, "dist/runtime/engine/oxc.js")).href)});
 let t = performance.now();
-const swc = require("@swc/core");
+const oxc = require("oxc-transform");
 const load = performance.now() - t;
-const options = { filename: "x.ts", swcrc: false, configFile: false, isModule: true, sourceMaps: true, jsc: { parser: { syntax: "typescript", decorators: true }, target: "es2022", transform: { decoratorVersion: "2022-03", useDefineForClassFields: true, verbatimModuleSyntax: true }, preserveAllComments: true } };
+const options = { lang: "ts", sourceType: "module", target: "es2022", sourcemap: true, typescript: { onlyRemoveTypeImports: true } };
 t = performance.now();
-swc.transformSync("const x: number = 1; x + 1", options);
+oxc.transformSync("x.ts", "const x: number = 1; x + 1", options);
 const first = performance.now() - t;
 t = performance.now();
-for (let i = 0; i < 200; i++) swc.transformSync("const x" + i + ": number = 1; x" + i + " + 1", options);
+for (let i = 0; i < 200; i++) oxc.transformSync("x.ts", "const x" + i + ": number = 1; x" + i + " + 1", options);
 console.log(JSON.stringify({ load, first, next: (performance.now() - t) / 200 }));`);
-  lines.push(`| worker, first example: \`require("@swc/core")\` | native | ${swc.load.toFixed(1)} |`);
-  lines.push(`| worker, first example: swc's first transformSync / each later one | | ${swc.first.toFixed(2)} / ${swc.next.toFixed(3)} |`);
+  lines.push(`| worker, first example: \`require("oxc-transform")\` | native | ${transpiler.load.toFixed(1)} |`);
+  lines.push(`| worker, first example: oxc's first transformSync / each later one | | ${transpiler.first.toFixed(2)} / ${transpiler.next.toFixed(3)} |`);
   const session = freshMedian(`
 const { Session } = await import(${JSON.stringify(pathToFileURL(path.join(root, "dist/runtime/engine/index.js")).href)});
 let t = performance.now();
@@ -315,8 +315,8 @@ await s.execute("1+1");
 const cell = performance.now() - t;
 console.log(JSON.stringify({ first, second, cell }));`, ["--expose-gc"]);
   lines.push(`| worker: \`new Session()\`, first / second in a process | | ${session.first.toFixed(1)} / ${session.second.toFixed(1)} |`);
-  lines.push(`| worker: the first cell \`1+1\` (swc loaded, first transform, first evaluation) | | ${session.cell.toFixed(1)} |`);
-  return { table: lines.join("\n"), rows, empty, swc, session };
+  lines.push(`| worker: the first cell \`1+1\` (oxc loaded, first transform, first evaluation) | | ${session.cell.toFixed(1)} |`);
+  return { table: lines.join("\n"), rows, empty, transpiler, session };
 }
 
 /** Markdown parsing: the first parse in a fresh process, and warm ones. */
@@ -356,7 +356,7 @@ import { readFileSync } from "node:fs";
 const { parseDocument } = await import(${JSON.stringify(documents)});
 const { runFile } = await import(${JSON.stringify(runner)});
 const files = ${JSON.stringify(SEVEN)};
-// The first cell of the process loads swc: not counted.
+// The first cell of the process loads the transpiler: not counted.
 await runFile(parseDocument("\`\`\`ts\\n> 1 + 1\\n2\\n\`\`\`\\n", "warm.md"), { autoCollect: false });
 const t = performance.now();
 let examples = 0;
@@ -376,7 +376,7 @@ console.log(JSON.stringify({ ms: performance.now() - t, examples, p50: per[Math.
   const on = freshMedian(code(true), ["--expose-gc"]);
   return {
     table: [
-      "| the seven pages' examples run by `runFile()` in one process (no worker, no messages; swc already loaded) | collections off | collections on |",
+      "| the seven pages' examples run by `runFile()` in one process (no worker, no messages; oxc already loaded) | collections off | collections on |",
       "|---|---|---|",
       `| all ${off.examples} examples, ms | ${off.ms.toFixed(0)} | ${on.ms.toFixed(0)} |`,
       `| per example: mean / median, ms | ${off.mean.toFixed(2)} / ${off.p50.toFixed(2)} | ${on.mean.toFixed(2)} / ${on.p50.toFixed(2)} |`,

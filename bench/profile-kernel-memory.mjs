@@ -5,15 +5,17 @@
 // 1. The real kernel (started by the project's own client, kernel/client/,
 //    with the kernelspec's node flags and environment): RSS after start-up
 //    and after the first cell, its threads, and its RSS by mapping from
-//    /proc/PID/smaps (node's binary, @swc/core's and zeromq's native
-//    modules, the C heap, anonymous memory: V8's heaps and the threads').
+//    /proc/PID/smaps (node's binary, oxc-transform's and zeromq's native
+//    modules, @swc/core's were a decorator to load it, the C heap,
+//    anonymous memory: V8's heaps and the threads').
 // 2. The same pieces added one by one in one process (median of N fresh
 //    processes, each step measured after a full gc() and 300 ms): bare node
 //    with the kernel's flags, the kernel's modules (zeromq among them), the
 //    control/heartbeat thread, the engine's modules, a session, the SIGINT
-//    guard thread, the first cell (swc), and 2,500 more cells.
+//    guard thread, the first cell (oxc), and 2,500 more cells.
 // 3. Each piece alone, on a bare node each time: a worker thread of each
-//    kind, zeromq, @swc/core and its first transform.
+//    kind, zeromq, oxc-transform and its first transform, @swc/core (the
+//    decorator fallback).
 // 4. What the per-cell records are: heap snapshots of the real kernel's
 //    main thread after 500 cells and after N more, compared by object kind.
 //
@@ -55,6 +57,7 @@ function smapsBreakdown(pid) {
       if (name === "") current = "anonymous memory (V8's heaps of every thread, thread stacks, large malloc blocks)";
       else if (name === "[heap]") current = "the C heap ([heap]: malloc)";
       else if (name.startsWith("[stack")) current = "the main thread's stack";
+      else if (name.includes("oxc-transform")) current = "oxc-transform's native module";
       else if (name.includes("swc")) current = "@swc/core's native module";
       else if (name.includes("zeromq")) current = "zeromq's native module";
       else if (name === process.execPath || name.endsWith("/node")) current = "node's binary (code and data)";
@@ -346,7 +349,7 @@ function alone(code) {
 import { rssMb } from ${JSON.stringify(pathToFileURL(path.join(here, "profile-common.mjs")).href)};
 import { Worker } from "node:worker_threads";
 import { createRequire } from "node:module";
-const require = createRequire(${JSON.stringify(dist("runtime/engine/swc.js"))});
+const require = createRequire(${JSON.stringify(dist("runtime/engine/oxc.js"))});
 const settle = async () => { gc(); await new Promise((r) => setTimeout(r, 300)); gc(); await new Promise((r) => setTimeout(r, 100)); return rssMb(); };
 const before = await settle();
 ${code}
@@ -361,8 +364,9 @@ const PIECES = [
   ["the SIGINT guard's worker (parked; heap limits 8 MB old, 1 MB young)", `const { SigintGuard } = await import(${JSON.stringify(dist("runtime/engine/sigint-guard.js"))}); const g = new SigintGuard(() => {}); await g.ready;`],
   ["a worker with the control thread's limits (32 MB old, 2 MB young) that loads zeromq", `const w = new Worker("require('zeromq'); require('node:worker_threads').parentPort.postMessage(1); setInterval(() => {}, 1e9)", { eval: true, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2, codeRangeSizeMb: 4 } }); await new Promise((r) => w.once("message", r));`],
   ["zeromq in the main thread", `require("zeromq");`],
-  ['`require("@swc/core")`', `require("@swc/core");`],
-  ["@swc/core and its first transform (a one-line cell)", `require("@swc/core").transformSync("const x: number = 1; x + 1", { filename: "c.ts", swcrc: false, configFile: false, isModule: true, sourceMaps: true, jsc: { parser: { syntax: "typescript", decorators: true }, target: "es2022" } });`],
+  ['`require("oxc-transform")`', `require("oxc-transform");`],
+  ["oxc-transform and its first transform (a one-line cell)", `require("oxc-transform").transformSync("c.ts", "const x: number = 1; x + 1", { lang: "ts", sourceType: "module", target: "es2022", sourcemap: true, typescript: { onlyRemoveTypeImports: true } });`],
+  ['`require("@swc/core")` (loaded only for a cell with decorators)', `require("@swc/core");`],
   ["the engine's modules (dist/runtime/engine)", `await import(${JSON.stringify(dist("runtime/engine/index.js"))});`],
 ];
 
@@ -413,7 +417,7 @@ export async function profileKernelMemory() {
     ["+ the engine's modules (`dist/runtime/engine`: acorn, the runtime, ...)", "engineModules", "control"],
     ["+ a session (its vm context and globals)", "session", "engineModules"],
     ["+ the SIGINT guard thread (a parked worker isolate)", "guard", "session"],
-    ["+ the first cell `1+1` (loads @swc/core, first transform and evaluation)", "firstCell", "guard"],
+    ["+ the first cell `1+1` (loads oxc-transform, first transform and evaluation)", "firstCell", "guard"],
     ["+ 500 cells `N + 1`", "warm", "firstCell"],
     [`+ ${CELLS.toLocaleString("en")} more cells (per 1,000: ${mb(((s.cells - s.warm) / CELLS) * 1000, 2)} MB)`, "cells", "warm"],
   ];

@@ -4,12 +4,13 @@
 //
 //   node bench/profile-transpilers.mjs [--runs N] [--write]
 //
-// @swc/core (the engine's today), oxc-transform, sucrase, esbuild (its
+// @swc/core (the engine's transpiler before oxc-transform; now only its
+// fallback for decorators), oxc-transform, sucrase, esbuild (its
 // synchronous transformSync, which runs esbuild's binary as a child
 // process: its RSS is added) and amaro (node's own type stripper: swc built
 // to WebAssembly). Those not in node_modules are installed for this script
 // only, into a temporary directory (`npm install --prefix`), never as
-// dependencies. Each is asked for what the engine asks swc: TypeScript to
+// dependencies. Each is asked for what the engine asked swc: TypeScript to
 // modern JavaScript, ES module syntax kept, with a source map.
 //
 // Prints the table; --write puts it in bench/README.md between

@@ -38,7 +38,7 @@ function moduleSources() {
 }
 
 /**
- * In a fresh process: a session that has run a cell (swc is loaded, as in
+ * In a fresh process: a session that has run a cell (oxc is loaded, as in
  * any session), then the first import of the TypeScript module through the
  * engine's loader, and node's own first import of the JavaScript copy;
  * then the second import of the unchanged module, averaged.

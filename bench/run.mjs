@@ -120,9 +120,9 @@ function engineSuite() {
   const rows = [
     ["per-cell overhead of `1+1` (transpile, evaluate, echo), median", pick("cell"), "≤ 0.3 ms", pick("cell") <= 0.3],
     ["the same, 99th percentile", pick("cellP99"), "—", null],
-    [`transpile a ${runs[0].bigCellLines}-line cell with swc`, pick("transpile200"), "≤ 2 ms", pick("transpile200") <= 2],
+    [`transpile a ${runs[0].bigCellLines}-line cell with oxc`, pick("transpile200"), "≤ 2 ms", pick("transpile200") <= 2],
     ["the same with TypeScript's transpileModule (not used)", pick("typescript200"), "—", null],
-    ["prepare it (swc, then the REPL transform)", pick("prepare200"), "—", null],
+    ["prepare it (oxc, then the REPL transform)", pick("prepare200"), "—", null],
     ["run it as a cell (prepare, evaluate, echo)", pick("run200"), "—", null],
     ["create a session after the first", pick("session"), "≤ 20 ms", pick("session") <= 20],
     ["create the first session in a process", pick("firstSession"), "—", null],

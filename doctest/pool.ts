@@ -89,7 +89,7 @@ let prestarted: WorkerProcess | undefined;
 /**
  * Forks the first worker now, before the command has loaded its modules and
  * parsed the files: the worker's start (node's bootstrap, the engine's
- * modules, swc: some 0.2 s) then overlaps the runner's instead of following
+ * modules, the transpiler: some 0.2 s) then overlaps the runner's instead of following
  * it. A run that turns out to need no worker closes it (`runInWorkers` with
  * no files; a process that exits takes it along: a worker ends when its
  * parent disconnects).

@@ -30,8 +30,8 @@ async function serveFiles(): Promise<void> {
   };
   // Timers or handles that examples left would keep a worker alive that nobody waits for.
   process.on("disconnect", () => exit(0));
-  // Started early (prestartWorker), the worker waits while its parent parses: swc, which the first
-  // example would load, is loaded meanwhile. A file that comes first simply waits the same.
+  // Started early (prestartWorker), the worker waits while its parent parses: the transpiler, which
+  // the first example would load, is loaded meanwhile. A file that comes first simply waits the same.
   setImmediate(() => void import("../runtime/engine/transpile.js").then(({ transpile }) => transpile("0", "warm-up.ts")).catch(() => undefined));
   process.on("message", async ({ doc, run }: ToWorker) => {
     try {

@@ -5,7 +5,7 @@ import type { PositionMap } from "../../runtime/engine/debug-positions.js";
 import { cellPath, tmpFilePrefix } from "./debug-paths.js";
 import { DapError, type DapSource } from "./dap.js";
 
-/** The engine's position maps, loaded when a client first sets a breakpoint or stops (they load swc). */
+/** The engine's position maps, loaded when a client first sets a breakpoint or stops (they load the transpiler). */
 type Positions = typeof import("../../runtime/engine/debug-positions.js");
 let positionsModule: Promise<Positions> | undefined;
 const loadPositions = (): Promise<Positions> => (positionsModule ??= import("../../runtime/engine/debug-positions.js"));

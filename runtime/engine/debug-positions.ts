@@ -14,10 +14,12 @@ import { replTransform } from "./repl-transform.js";
  * the kernel's control thread, a worker, imports this file and computes the
  * same script the session runs, from the same code.
  *
- * Three layers, as the engine compiles: swc strips the types (its source
- * map), the REPL transform or the module wrapper edits the JavaScript
- * (anchors, lines kept), and a cell read as an object literal got a `(`
- * (toCell). All lines and columns here are 1-based.
+ * Three layers, as the engine compiles: the transpiler strips the types
+ * (its source map: oxc's, or swc's for a decorator; for a project file, one
+ * map through oxc's module-runner step too), the REPL transform or the
+ * module wrapper edits the JavaScript (anchors, lines kept), and a cell
+ * read as an object literal got a `(` (toCell). All lines and columns here
+ * are 1-based.
  */
 
 /** A 1-based line and column. */
@@ -39,7 +41,7 @@ export interface PositionMap {
    * A script position → the TypeScript (a position in a line's indentation:
    * the line's code after it); undefined for a position of no code of the
    * user's: the lines the engine appends to a cell (the end of its async
-   * wrapper, or `;undefined`), swc's helpers, the end of the script.
+   * wrapper, or `;undefined`), the transpiler's helpers, the end of the script.
    */
   toSource(line: number, column: number): Position | undefined;
   /** The TypeScript lines that have code, in order: where a breakpoint can be verified. */
@@ -49,33 +51,34 @@ export interface PositionMap {
 /** The map as stack traces use it (source-map.ts, the module loader). */
 export interface StackPositions extends PositionMap {
   /**
-   * As toSource, but a position swc did not map keeps its place in swc's
-   * output (a frame in one of swc's helpers still points somewhere);
+   * As toSource, but a position the map does not know keeps its place in
+   * the transpiler's output (a frame in one of swc's helpers, or in an
+   * export's getter, still points somewhere);
    * undefined only for the lines the engine appends to a cell.
    */
   original(line: number, column: number): Position | undefined;
 }
 
-/** One generated position of a source line: [source column (0-based), line (1-based), column (0-based)] in swc's output, then in the script. */
+/** One generated position of a source line: [source column (0-based), line (1-based), column (0-based)] in the transpiler's output, then in the script. */
 type Target = [number, number, number];
 
-/** What both kinds of maps are made of: how to go back through each layer, and how many lines came from swc. */
+/** What both kinds of maps are made of: how to go back through each layer, and how many lines came from the transpiler. */
 interface Layers {
   trace: TraceMap;
   anchors: Anchors;
   wrap: Wrap | undefined;
-  /** Lines of swc's output; the script's lines after them are the engine's own (or unknown: undefined). */
+  /** Lines of the transpiler's output; the script's lines after them are the engine's own (or unknown: undefined). */
   lines: number | undefined;
   /** Lines the user wrote: a cell read as an object literal has one more, the `)`'s, which is not theirs. */
   sourceLines?: number;
-  /** The text swc compiled, to tell its mappings of comments from those of code (toScript only). */
+  /** The text compiled, to tell mappings of comments from those of code (toScript only). */
   source?: string;
 }
 
 /**
  * The map of a cell as Session runs it (lineOffset 0): transpileCell, then
  * replTransform, the same decisions and so the same text. `filename` only
- * names the file in swc's map and errors. A cell that does not compile throws
+ * names the file in the transpiler's map and errors. A cell that does not compile throws
  * the CellSyntaxError the session would report.
  */
 export function cellPositions(code: string, filename = "cell"): StackPositions {
@@ -88,8 +91,9 @@ export function cellPositions(code: string, filename = "cell"): StackPositions {
 /**
  * The map of a project file as the session's loader compiles it
  * (compileModule, with the settings of the tsconfig.json that applies to
- * it): swc's CommonJS output inside a function whose header is inserted on
- * line 1, so only line 1's columns move, which the anchors account for.
+ * it): oxc's module-runner output inside a function whose header is
+ * inserted on line 1, and the `await` of each static import taken out: only
+ * those lines' columns move, which the anchors account for.
  * Throws the ModuleSyntaxError of a file that does not compile.
  */
 export function modulePositions(file: string, source: string): StackPositions {
@@ -148,7 +152,7 @@ function positionMap(layers: Layers): StackPositions {
   };
 }
 
-/** A script position back through the layers; `mapped`: swc's map knows it (otherwise the position in swc's output). */
+/** A script position back through the layers; `mapped`: the map knows it (otherwise the position in the transpiler's output). */
 function traceBack(layers: Layers, traced: () => TraceMap, line: number, column: number): { position: Position; mapped: boolean } | undefined {
   if (layers.lines !== undefined && line > layers.lines) return undefined;
   const js = toInput(layers.anchors, line - 1, column - 1);
@@ -166,14 +170,14 @@ function traceBack(layers: Layers, traced: () => TraceMap, line: number, column:
  * line's statement starts, for a breakpoint on the line:
  *
  * - the leftmost code of the line (sorted by source column, then by
- *   position): swc prints one line's statements in order;
+ *   position): the transpiler prints one line's statements in order;
  * - not before the previous line's position when the line has code after
- *   it: swc's getters for a module's exports come ahead of everything, and
- *   `export default class A` is mapped there as well as at the class;
+ *   it: a module's export getters come ahead of everything (swc mapped
+ *   `export default class A` there as well as at the class);
  * - moved to the start of its script line when nothing of another source
  *   line comes before it there: V8 breaks at the first break location at or
- *   after a position, and swc maps `import {a} from "m"` at the "m" of
- *   `const _m = require("m")`, past the statement's break location.
+ *   after a position, and a transpiler may map a statement past its break
+ *   location (swc mapped `import {a} from "m"` at the "m" of its require).
  */
 function scriptTargets(trace: TraceMap, layers: Layers): Map<number, Target[]> {
   const { bySource, byGenerated } = collectMappings(trace, layers);
@@ -190,7 +194,7 @@ function scriptTargets(trace: TraceMap, layers: Layers): Map<number, Target[]> {
   return targets;
 }
 
-/** Mapped code (comments left out) by source line as targets in swc's output; every mapping by line of swc's output, as [column, source line]. */
+/** Mapped code (comments left out) by source line as targets in the transpiler's output; every mapping by line of that output, as [column, source line]. */
 function collectMappings(trace: TraceMap, layers: Layers): { bySource: Map<number, Target[]>; byGenerated: Map<number, Array<[number, number]>> } {
   const bySource = new Map<number, Target[]>();
   const byGenerated = new Map<number, Array<[number, number]>>();
@@ -216,12 +220,12 @@ function compareGenerated(a: Target, b: Target): number {
   return a[1] - b[1] || a[2] - b[2];
 }
 
-/** Nothing of another source line comes before the target on its line of swc's output. */
+/** Nothing of another source line comes before the target on its line of the transpiler's output. */
 function startsItsLine(target: Target, line: number, byGenerated: Map<number, Array<[number, number]>>): boolean {
   return byGenerated.get(target[1])!.every(([column, source]) => column >= target[2] || source === line);
 }
 
-/** A target in swc's output → in the script V8 runs (through the REPL transform's or the module wrapper's edits). */
+/** A target in the transpiler's output → in the script V8 runs (through the REPL transform's or the module wrapper's edits). */
 function toScriptTarget(target: Target, anchors: Anchors): Target {
   const script = toOutput(anchors, target[1] - 1, target[2]);
   return [target[0], script.line + 1, script.column];
@@ -229,8 +233,8 @@ function toScriptTarget(target: Target, anchors: Anchors): Target {
 
 /**
  * Whether a 0-based source position has no code at it: swc maps the
- * comments it keeps, at their start and at their `*` + `/`, and a line with
- * only a comment has no code to break on. What follows the position on its
+ * comments it keeps, at their start and at their `*` + `/` (oxc maps none),
+ * and a line with only a comment has no code to break on. What follows the position on its
  * line is read past blanks and block comments: code, or nothing but a
  * comment. (Mappings point at tokens, and no token starts with `//`, `/*`
  * or `*` + `/`: a regular expression cannot start with `*` or be empty.)

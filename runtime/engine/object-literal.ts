@@ -6,7 +6,7 @@ export interface Wrap {
   column: number;
 }
 
-/** A cell's TypeScript compiled by swc, read as an object literal when it is one. */
+/** A cell's TypeScript compiled (transpile.ts), read as an object literal when it is one. */
 export interface CellScript extends Transpiled {
   /** The TypeScript that was compiled: the cell itself, or the cell in parentheses. */
   source: string;

@@ -3,7 +3,7 @@ import { cellPositions, type StackPositions } from "./debug-positions.js";
 /**
  * How positions in a cell's evaluated script go back to its TypeScript:
  * through the REPL transform's edits (same lines, shifted columns), then
- * through swc's source map, out of the parentheses of a cell read as an
+ * through the transpiler's source map, out of the parentheses of a cell read as an
  * object literal, then by the cell's line offset in its document.
  *
  * A session keeps one for every cell it ran, for as long as it lives (a

@@ -7,6 +7,7 @@ import vm from "node:vm";
 import { Worker } from "node:worker_threads";
 import { cellPositions, modulePositions, type PositionMap } from "../../dist/runtime/engine/debug-positions.js";
 import { transpileCell } from "../../dist/runtime/engine/object-literal.js";
+import { preloadOxc } from "../../dist/runtime/engine/oxc.js";
 import { compileModule } from "../../dist/runtime/engine/project/compile.js";
 import { projectConfig } from "../../dist/runtime/engine/project/tsconfig.js";
 import { replTransform } from "../../dist/runtime/engine/repl-transform.js";
@@ -31,6 +32,8 @@ function post<T = any>(method: string, params: object = {}): Promise<T> {
 }
 
 beforeAll(async () => {
+  // The engine requires oxc-transform, an ES module: jest's require cannot load one.
+  await preloadOxc();
   session.connect();
   session.on("Debugger.scriptParsed", (message) => parsed.set(message.params.url, message.params.scriptId));
   session.on("Debugger.breakpointResolved", (message) => resolved.set(message.params.breakpointId, message.params.location));
@@ -161,7 +164,7 @@ describe("debug positions of a cell: TypeScript lines ↔ the script V8 runs", (
     await checkCell(code, {
       1: ["function sum(values) {", 2],
       2: ["let total = 0;", 2],
-      3: ["for (const v of values){", 3],
+      3: ["for (const v of values) {", 3],
       4: ["total += v;", 4],
       // The loop's `}`: V8 breaks at the next statement.
       5: ["}", 6],
@@ -207,18 +210,18 @@ describe("debug positions of a project file: TypeScript lines ↔ the module's f
     // The module's function as the loader compiles it (the same cached compilation), run to be parsed: it only makes the function.
     const compiled = compileModule(file, source, projectConfig(directory).compile);
     const v8 = await throughV8(pathToFileURL(file).href, map, source.split("\n").length, () => compiled.script.runInContext(vm.createContext({})));
-    // The function's header shares line 1 with swc's first line: a position there is after the header.
-    expect(v8.script[0]).toMatch(/^\(function \(exports, require, module, __filename, __dirname, __greenlet_module_import__\) \{"use strict";$/);
+    // The function's header shares line 1 with the compiled code's first line: a position there is after the header.
+    expect(v8.script[0]).toMatch(/^\(function \(exports, require, module, __filename, __dirname, __vite_ssr_import__, __vite_ssr_dynamic_import__, __vite_ssr_exportAll__, __vite_ssr_import_meta__, __vite_ssr_exports__\) \{"use strict";Object.defineProperty\(__vite_ssr_exports__, "calls", \{$/);
     expectLines(source, map, v8.script, v8.breaks, {
-      // swc maps an import at its specifier: toScript gives the start of the require's line.
-      1: ['const _nodefs = require("node:fs");', 1],
-      3: ["const _nodepath = /*#__PURE__*/", 3],
+      // An import is a load of its module: toScript gives the start of that line.
+      1: ['const __vite_ssr_import_0__ = __vite_ssr_import__("node:fs"', 1],
+      3: ['const __vite_ssr_import_1__ = __vite_ssr_import__("node:path");', 3],
       8: ["let calls = 0;", 8],
       10: ["function add(a, b) {", 11],
       11: ["calls++;", 11],
       12: ["return a + b;", 12],
       13: ["}", 12],
-      // Not the export's getter in swc's header (`get default () {`): the class.
+      // Not the export's getter at the top of the compiled module (`return Adder;`): the class.
       15: ["class Adder {", 15],
       16: ["total = 0;", 16],
       17: ["push(n) {", 18],
@@ -226,7 +229,7 @@ describe("debug positions of a project file: TypeScript lines ↔ the module's f
       19: ["return this;", 19],
       20: ["}", 19],
       21: ["}", 21],
-      22: ["const here = _nodepath.basename(", 22],
+      22: ["const here = __vite_ssr_import_1__.basename(", 22],
     });
     // A position in the header itself is no code of the file's.
     expect(map.toSource(1, 5)).toBeUndefined();

@@ -115,6 +115,7 @@ describe("introspection for the kernel", () => {
       ["@dec", "incomplete", ""], // a decorated class below
       ["let", "incomplete", ""], // `let` then a name on the next line
       ["'abc\\", "incomplete", ""], // a string continued with a backslash
+      ["await", "incomplete", ""], // its operand on the next line: oxc, which compiles the cells, allows the line break
       // Invalid: the error is before the end, or inside the last token, and nothing after it helps.
       ["let 1x = 3;", "invalid"], // identifier right after a number
       ["const = 7q", "invalid"],
@@ -129,7 +130,6 @@ describe("introspection for the kernel", () => {
       ["\"unterminated", "invalid"], // a string cannot continue on the next line
       ["a = /re", "invalid"], // neither can a regular expression
       ["return 1", "invalid"], // no return outside a function
-      ["await", "invalid"], // swc, which runs the cells too, refuses `await` followed by a line break
     ];
     const s = await runSession(table.map(([code]) => ({ isComplete: code })));
     const got = table.map(([code], i) => [code, s.results[i]]);

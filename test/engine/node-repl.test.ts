@@ -48,8 +48,8 @@ describe("a cell that starts with { is an object literal when it parses as one",
     expect(s.results[1].error.traceback).toEqual(["ReferenceError: nope is not defined", "    at cell[2]:2:25"]);
     expect(s.results[3].error.traceback).toEqual(["Error: in f", "    at Object.f (cell[3]:2:15)", "    at cell[4]:1:3"]);
     expect(s.results[4].error.ename).toBe("SyntaxError");
-    expect(s.results[4].error.traceback[1]).toBe("    at page.md:11:6");
-    expect(s.results[5].error.traceback).toEqual(["SyntaxError: Expression expected", "    at cell[6]:1:11"]);
+    expect(s.results[4].error.traceback[1]).toBe("    at page.md:11:10");
+    expect(s.results[5].error.traceback).toEqual(["SyntaxError: Unexpected token", "    at cell[6]:1:11"]);
   });
 
   test("a cell with top-level await that throws before its first await: no frame of the transform's wrapper", async () => {

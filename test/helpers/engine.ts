@@ -9,7 +9,8 @@ export type Step =
   | { isComplete: string }
   | { sleep: number }
   | { write: string; text: string }
-  | { languageServiceLoaded: true };
+  | { languageServiceLoaded: true }
+  | { moduleLoaded: string };
 
 export interface Scenario {
   results: any[];

@@ -4,8 +4,10 @@
 //   { complete, cursor? } | { inspect, cursor?, detail? } | { isComplete }
 //   { sleep: ms }
 //   { write: path, text }   write a file (relative to the session's cwd), as an editor would
+//   { moduleLoaded: name }  whether a package (by its directory in node_modules) is in require.cache
 // Options (argv[2], JSON): { autoCollect?, typeCheck?, cwd? }
 import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { Session } from "../../dist/runtime/engine/index.js";
@@ -54,6 +56,9 @@ for (const step of input.steps) {
     results.push({ wrote: step.write });
   } else if (step.languageServiceLoaded) {
     results.push({ loaded: session.languageServiceLoaded });
+  } else if (step.moduleLoaded !== undefined) {
+    const directory = `${path.sep}node_modules${path.sep}${step.moduleLoaded.split("/").join(path.sep)}${path.sep}`;
+    results.push({ loaded: Object.keys(createRequire(import.meta.url).cache).some((file) => file.includes(directory)) });
   }
 }
 session.close();

@@ -102,7 +102,7 @@ describe("greenlet-ts doctest in a TypeScript project", () => {
     expect(bad.stdout).toContain("the example threw:\n  Uncaught AssertionError [ERR_ASSERTION]: 4 == 5");
     const broken = await cli(["doctest", "src/broken.ts"], dir);
     expect(broken.stdout).toContain("FAIL src/broken.ts:1\n");
-    expect(broken.stdout).toContain("the exports of src/broken.ts could not be loaded:\n  Uncaught SyntaxError: Expression expected (src/broken.ts:5:24)\n");
+    expect(broken.stdout).toContain("the exports of src/broken.ts could not be loaded:\n  Uncaught SyntaxError: Unexpected token (src/broken.ts:5:24)\n");
     expect(broken.stdout).toContain("1 failed, 1 skipped");
   });
 

@@ -152,7 +152,7 @@ describe("cells import the project's TypeScript", () => {
     expect(s.results[1].error.uncaught).toContain("code: 'ERR_MODULE_NOT_FOUND'");
     expect(s.results[2].error.evalue).toBe(`Cannot find module '${dir}/src/gone.js' imported from ${dir}/src/imports-missing.ts`);
     expect(s.results[3].error.evalue).toBe(`Cannot find module './src/nope'\nRequire stack:\n- cell[4]`);
-    expect(s.results[4].error).toMatchObject({ ename: "SyntaxError", evalue: "Expected ',', got ';' (src/broken.ts:2:38)" });
+    expect(s.results[4].error).toMatchObject({ ename: "SyntaxError", evalue: "Expected `,` or `)` but found `=>` (src/broken.ts:2:34)" });
     expect(s.results[5].error.evalue).toBe("Cannot find package 'no-such-package' imported from cell[6]");
     expect(echoed(s, 7)).toBe("2");
   });

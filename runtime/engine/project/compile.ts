@@ -1,17 +1,33 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import vm from "node:vm";
-import * as acorn from "acorn";
-import type * as Swc from "@swc/core";
-import { swc } from "../swc.js";
+import type { SourceMapInput } from "@jridgewell/trace-mapping";
+import type { TransformOptions } from "oxc-transform";
 import { applyEdits, type Anchors, type Edit } from "../edits.js";
-import { importReferenceEdits } from "../repl/module-syntax.js";
-import { toSyntaxError } from "../transpile.js";
+import { keepsDecorators, needsHelper } from "../left-to-swc.js";
+import { firstError, oxc } from "../oxc.js";
+import { swc, swcError } from "../swc.js";
+import { composeMaps } from "./compose-maps.js";
 import type { CompileSettings } from "./tsconfig.js";
 
-/** The names a module's code is given by the function it is wrapped in. */
-export const MODULE_PARAMETERS = ["exports", "require", "module", "__filename", "__dirname", "__greenlet_module_import__"] as const;
-const IMPORT_NAME = MODULE_PARAMETERS[5];
+/**
+ * The names a module's code is given by the function it is wrapped in:
+ * CommonJS's, then those of oxc's module-runner output (Vite's SSR format),
+ * which the loader provides: static imports, `import()`, `export *`,
+ * `import.meta` and the exports object.
+ */
+export const MODULE_PARAMETERS = [
+  "exports",
+  "require",
+  "module",
+  "__filename",
+  "__dirname",
+  "__vite_ssr_import__",
+  "__vite_ssr_dynamic_import__",
+  "__vite_ssr_exportAll__",
+  "__vite_ssr_import_meta__",
+  "__vite_ssr_exports__",
+] as const;
 
 /** A source file compiled into the body of a function that the loader calls to evaluate it. */
 export interface CompiledModule {
@@ -25,19 +41,19 @@ export interface CompiledModule {
   readonly async: boolean;
   /**
    * The module is an ES module (import/export syntax): the specifiers its
-   * top-level code requires, in order, are its static imports, loaded
+   * top-level code imports, in order, are its static imports, loaded
    * before it runs, as ES modules are. A CommonJS file requires as it goes.
    */
   readonly esm: boolean;
-  /** The string specifiers the module's top-level code requires, in source order. */
+  /** The specifiers of the module's static imports (and re-exports), in source order. */
   readonly imports: readonly string[];
   /**
-   * swc's source map (JSON) from the transformed code to the file, made
-   * when a stack first points into the module: swc makes the same code
-   * without one about twice as fast, and most modules never throw.
+   * The source map from the compiled code to the file, made when a stack
+   * first points into the module: the code is made without one (faster),
+   * and most modules never throw.
    */
-  map(): string;
-  /** The edits made after swc, for mapping positions back through them. */
+  map(): SourceMapInput;
+  /** The edits made after the transpiler, for mapping positions back through them. */
   readonly anchors: Anchors;
 }
 
@@ -75,27 +91,98 @@ export function compileModule(file: string, source: string, settings: CompileSet
   return module;
 }
 
+/**
+ * Two steps, both oxc's: the types are stripped (as for a cell, with the
+ * settings of the file's tsconfig.json), then the import and export syntax
+ * becomes calls into the loader (oxc's module-runner transform: every use
+ * of an imported name becomes a property read on its module,
+ * `(0, __vite_ssr_import_0__.add)(1, 2)`, which keeps ES modules' live
+ * bindings; exports are getters on the exports object). swc strips the
+ * types instead when oxc would import a helper, or when V8 refuses oxc's
+ * code because it keeps a decorator (V8's compile is the test every module
+ * pays for anyway: parsing for an `@` would cost JSDoc-commented files
+ * several times oxc's time).
+ */
 function compile(file: string, source: string, settings: CompileSettings): CompiledModule {
   const extension = path.extname(file).toLowerCase();
   const esm = !COMMONJS.has(extension) && (extension === ".mts" || extension === ".mjs" || looksLikeEsm(source));
-  const output = transform(file, source, settings, esm, false);
-  let map: string | undefined;
-  return wrap(file, output.code, esm, () => (map ??= transform(file, source, settings, esm, true).map!));
+  const stripped = stripTypes(file, source, settings, esm, false);
+  if (stripped !== undefined) {
+    try {
+      return build(file, source, settings, esm, stripped.code, "oxc");
+    } catch (error) {
+      if (!(error instanceof ModuleSyntaxError) || !keepsDecorators(stripped.code)) throw error;
+    }
+  }
+  return build(file, source, settings, esm, swcStripTypes(file, source, settings, esm, false).code, "swc");
 }
 
-function transform(file: string, source: string, settings: CompileSettings, esm: boolean, sourceMaps: boolean): Swc.Output {
+type Stripper = "oxc" | "swc";
+
+/** The linked module in its function; its map is made, when asked for, by the same steps with maps (the same text: maps do not change the code). */
+function build(file: string, source: string, settings: CompileSettings, esm: boolean, js: string, stripper: Stripper): CompiledModule {
+  const linked = hasModuleSyntax(js) ? link(file, js, esm, false).code : js;
+  let map: SourceMapInput | undefined;
+  return wrap(file, linked, esm, () => (map ??= sourceMap(file, source, settings, esm, stripper)));
+}
+
+function sourceMap(file: string, source: string, settings: CompileSettings, esm: boolean, stripper: Stripper): SourceMapInput {
+  const stripped = stripper === "oxc" ? stripTypes(file, source, settings, esm, true)! : swcStripTypes(file, source, settings, esm, true);
+  if (!hasModuleSyntax(stripped.code)) return stripped.map!;
+  return composeMaps(link(file, stripped.code, esm, true).map!, stripped.map!);
+}
+
+/** JavaScript with ES module syntax (oxc's output is read, where a word in a comment would only cost a needless step). */
+function hasModuleSyntax(js: string): boolean {
+  return /\b(?:import|export)\b/.test(js);
+}
+
+function isTypeScript(file: string): boolean {
+  return TYPESCRIPT.has(path.extname(file).toLowerCase());
+}
+
+/** JSX is allowed in .tsx and .jsx files, and in .js files (as swc allowed it). */
+function allowsJsx(file: string): boolean {
   const extension = path.extname(file).toLowerCase();
-  const typescript = TYPESCRIPT.has(extension);
-  const jsx = extension === ".tsx" || extension === ".jsx" || (!typescript && extension === ".js");
+  return extension === ".tsx" || extension === ".jsx" || extension === ".js";
+}
+
+/** The types stripped by oxc; undefined when oxc would import a helper (swc's, then). */
+function stripTypes(file: string, source: string, settings: CompileSettings, esm: boolean, sourcemap: boolean): { code: string; map?: SourceMapInput } | undefined {
+  const typescript = isTypeScript(file);
+  const jsx = allowsJsx(file);
+  const options: TransformOptions = {
+    lang: typescript ? (jsx ? "tsx" : "ts") : jsx ? "jsx" : "js",
+    sourceType: esm ? "module" : "commonjs",
+    target: "es2022",
+    sourcemap,
+    typescript: settings.useDefineForClassFields ? {} : { removeClassFieldsWithoutInitializer: true },
+    assumptions: settings.useDefineForClassFields ? {} : { setPublicClassFields: true },
+    decorator: { legacy: settings.legacyDecorators, emitDecoratorMetadata: settings.decoratorMetadata },
+    jsx:
+      settings.jsx.runtime === "automatic"
+        ? { runtime: "automatic", importSource: settings.jsx.importSource, development: settings.jsx.development }
+        : { runtime: "classic", pragma: settings.jsx.factory, pragmaFrag: settings.jsx.fragment },
+  };
+  const output = oxc().transformSync(file, source, options);
+  if (output.errors.length > 0) {
+    const at = firstError(output.errors, source);
+    throw new ModuleSyntaxError(file, at.line, at.column, at.message);
+  }
+  return needsHelper(output) ? undefined : { code: output.code, map: output.map as SourceMapInput | undefined };
+}
+
+/** What oxc leaves undone (TC39 decorators; legacy ones and `using`, whose helpers swc writes into its output), by swc, to ES module JavaScript too. */
+function swcStripTypes(file: string, source: string, settings: CompileSettings, esm: boolean, sourceMaps: boolean): { code: string; map?: SourceMapInput } {
+  const typescript = isTypeScript(file);
+  const jsx = allowsJsx(file);
   try {
-    return swc().transformSync(source, {
+    const output = swc().transformSync(source, {
       filename: file,
       swcrc: false,
       configFile: false,
+      isModule: esm ? true : "unknown",
       sourceMaps,
-      // CommonJS output: swc rewrites every use of an imported name to a property read on its module
-      // (`(0, _math.add)(1, 2)`), which keeps ES modules' live bindings without a module loader of node's.
-      module: { type: "commonjs", ignoreDynamic: true, strictMode: esm, importInterop: "swc" },
       jsc: {
         parser: typescript ? { syntax: "typescript", tsx: jsx, decorators: true } : { syntax: "ecmascript", jsx, decorators: true },
         target: "es2022",
@@ -109,10 +196,21 @@ function transform(file: string, source: string, settings: CompileSettings, esm:
         },
       },
     });
+    return { code: output.code, map: output.map };
   } catch (error) {
-    const at = toSyntaxError(error, source);
+    const at = swcError(error, source);
     throw new ModuleSyntaxError(file, at.line, at.column, at.message);
   }
+}
+
+/** The module-runner step, on the stripped JavaScript (a CommonJS file parsed as one: sloppy mode). */
+function link(file: string, js: string, esm: boolean, sourcemap: boolean): { code: string; map?: SourceMapInput } {
+  const output = oxc().moduleRunnerTransformSync(`${file}.${esm ? "mjs" : "cjs"}`, js, { sourcemap });
+  if (output.errors.length > 0) {
+    const at = firstError(output.errors, js);
+    throw new ModuleSyntaxError(file, 1, 1, `the stripped JavaScript does not link: ${at.message} (line ${at.line}, column ${at.column})`);
+  }
+  return { code: output.code, map: output.map as SourceMapInput | undefined };
 }
 
 /**
@@ -123,54 +221,35 @@ function looksLikeEsm(source: string): boolean {
   return /^[ \t]*(?:import[\s{*"'](?!\s*\()|export[\s{*])/m.test(source) || /\bimport\.meta\b/.test(source);
 }
 
-type AnyNode = acorn.Node & Record<string, any>;
+/** A static import as oxc prints it, on a line of its own at top level: `const __vite_ssr_import_0__ = await __vite_ssr_import__("./m", ...)`. */
+const STATIC_IMPORT = /^(const __vite_ssr_import_\d+__ = )(await )__vite_ssr_import__\("((?:[^"\\\n]|\\.)*)"/gm;
 
 /**
- * The function around swc's output, with `import()` sent to the loader, and
- * the specifiers its top-level code requires. Parsing swc's output again
- * (acorn, ~7 ms for 500 lines in a fresh process) is done only for a module
- * with a dynamic import; the rest is read from the layout swc prints.
+ * The function around the linked code. Its static imports are loaded
+ * before it runs (see project-modules.ts), so their `await` goes: a module
+ * that does not await anything else stays synchronous, and `require()` can
+ * load it. An ES module is strict, as swc's `"use strict"` made it before.
  */
-function wrap(file: string, js: string, esm: boolean, map: () => string): CompiledModule {
-  const edits: Edit[] = /\bimport\s*\(/.test(js) ? dynamicImports(file, js) : [];
-  const imports = topLevelRequires(js);
+function wrap(file: string, js: string, esm: boolean, map: () => SourceMapInput): CompiledModule {
+  const edits: Edit[] = [];
+  const imports: string[] = [];
+  for (const match of js.matchAll(STATIC_IMPORT)) {
+    const start = match.index! + match[1]!.length;
+    edits.push({ start, end: start + match[2]!.length, text: "" });
+    imports.push(JSON.parse(`"${match[3]}"`) as string);
+  }
   for (const async of [false, true]) {
-    // On the first line, which is swc's "use strict" or its first statement: no line moves.
-    const edited = applyEdits(js, [...edits, { start: 0, end: 0, text: `(${async ? "async " : ""}function (${MODULE_PARAMETERS.join(", ")}) {`, header: true }]);
+    // On the first line: no line moves.
+    const header = `(${async ? "async " : ""}function (${MODULE_PARAMETERS.join(", ")}) {${esm ? '"use strict";' : ""}`;
+    const edited = applyEdits(js, [...edits, { start: 0, end: 0, text: header, header: true }]);
     const code = `${edited.code}\n})`;
     try {
       const script = new vm.Script(code, { filename: file });
       return { script, async, esm, imports, map, anchors: edited.anchors };
     } catch (error) {
       // Top-level await: V8 says so when the plain function will not compile, and the module becomes an async function.
-      if (async || !(error instanceof SyntaxError) || !/await/.test(error.message)) throw new ModuleSyntaxError(file, 1, 1, `swc's output does not compile: ${String((error as Error).message)}`);
+      if (async || !(error instanceof SyntaxError) || !/await/.test(error.message)) throw new ModuleSyntaxError(file, 1, 1, `the compiled module does not compile: ${String((error as Error).message)}`);
     }
   }
   throw new Error("unreachable");
-}
-
-/** Edits that send the module's `import()` calls to the loader. */
-function dynamicImports(file: string, js: string): Edit[] {
-  let program: AnyNode;
-  try {
-    program = acorn.parse(js, { ecmaVersion: "latest", sourceType: "script", allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true, allowHashBang: true }) as AnyNode;
-  } catch (error) {
-    throw new ModuleSyntaxError(file, 1, 1, `swc's output could not be parsed: ${(error as Error).message}`);
-  }
-  return importReferenceEdits(program, IMPORT_NAME);
-}
-
-/**
- * The string specifiers required by top-level statements, in order. swc
- * prints every top-level statement from column 0 and indents everything
- * nested, so its import requires (`const _m = require("./m")`,
- * `_export_star(require("./m"), exports)`, `require("./m")`) are found on
- * lines of their own; requires inside functions are left for when they run.
- */
-function topLevelRequires(js: string): string[] {
-  const found: string[] = [];
-  for (const match of js.matchAll(/^(?:const [\w$]+ = )?(?:\/\*#__PURE__\*\/ )?(?:[\w$]+\()?require\("((?:[^"\\\n]|\\.)*)"\)/gm)) {
-    found.push(JSON.parse(`"${match[1]}"`) as string);
-  }
-  return found;
 }

@@ -6,6 +6,7 @@ import { inspect } from "node:util";
 import vm from "node:vm";
 import { compiledModulePositions } from "../debug-positions.js";
 import { compileModule, ModuleSyntaxError, type CompiledModule } from "./compile.js";
+import { esModuleInterop, exportAll, namespaceOf } from "./interop.js";
 import { requireAsyncModule } from "./module-errors.js";
 import { ownEntry } from "./own-package.js";
 import { nearestPackage } from "./package-exports.js";
@@ -56,7 +57,7 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 /**
  * A session's modules of the user's project: TypeScript (and JavaScript
- * outside node_modules) compiled by swc and evaluated in the session's own
+ * outside node_modules) compiled by oxc and evaluated in the session's own
  * context, so that objects made by cells and by the project's code share
  * one realm (`instanceof Array` holds across them). Installed packages and
  * node's built-ins are loaded by node as before.
@@ -70,8 +71,8 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
  *
  * ES-module semantics are kept where programs notice them: static imports
  * are loaded and evaluated before the importing module, in order (a cycle
- * sees the partly evaluated module, with live bindings through swc's
- * getters); top-level await works; `import()` resolves from the module.
+ * sees the partly evaluated module, with live bindings through the
+ * exports' getters); top-level await works; `import()` resolves from the module.
  */
 export class ProjectModules {
   readonly #records = new Map<string, ModuleRecord>();
@@ -237,14 +238,32 @@ export class ProjectModules {
     const fn = compiled.script.runInContext(this.host.context) as (...args: unknown[]) => unknown;
     const require = (specifier: string): unknown => this.#require(String(specifier), importer, record, compiled.esm ? "import" : "require");
     require.resolve = (specifier: string) => this.#resolvePath(specifier, importer);
+    // What the compiled import and export syntax calls (compile.ts): a static import is loaded already, and `require` hands it out.
+    const staticImport = (specifier: string): unknown => namespaceOf(this.#require(String(specifier), importer, record, "import"));
     const dynamicImport = (specifier: string): Promise<unknown> => this.#import(specifier, importer, record);
-    const exports = record.module.exports;
+    const exports = record.module.exports as object;
+    // Tells an ES module's exports from a CommonJS module's, whose `module.exports` is the default export (namespaceOf).
+    if (compiled.esm) Object.defineProperty(exports, "__esModule", { value: true });
+    const meta = this.#importMeta(record.file, importer);
     try {
-      return this.host.call(fn, compiled.esm ? undefined : exports, [exports, require, record.module, record.file, path.dirname(record.file), dynamicImport]);
+      return this.host.call(fn, compiled.esm ? undefined : exports, [exports, require, record.module, record.file, path.dirname(record.file), staticImport, dynamicImport, (from: object) => exportAll(exports, from), meta, exports]);
     } catch (error) {
       this.#forget(record);
       throw error;
     }
+  }
+
+  /** `import.meta` of a module: its URL, path and directory, and `resolve()`. */
+  #importMeta(file: string, importer: Importer): object {
+    const meta = Object.create(null) as Record<string, unknown>;
+    meta.url = pathToFileURL(file).href;
+    meta.filename = file;
+    meta.dirname = path.dirname(file);
+    meta.resolve = (specifier: string): string => {
+      const resolved = this.#resolvePath(specifier, importer);
+      return path.isAbsolute(resolved) ? pathToFileURL(resolved).href : resolved;
+    };
+    return meta;
   }
 
   /** `import()` from a cell, or from the module `from` (which is not reloaded with what it imports dynamically). */
@@ -385,13 +404,4 @@ function isCommonJs(resolved: Resolved): boolean {
   if (file.endsWith(".cjs") || file.endsWith(".json") || file.endsWith(".node")) return true;
   if (file.endsWith(".mjs")) return false;
   return nearestPackage(path.dirname(resolved.file))?.manifest.type !== "module";
-}
-
-/** An ES module's namespace as `require()` would give it to swc's interop helpers: `__esModule`, so that `default` is the default export. */
-function esModuleInterop(namespace: unknown): unknown {
-  if (namespace === null || typeof namespace !== "object") return namespace;
-  const object = Object.create(null) as Record<string, unknown>;
-  for (const name of Object.keys(namespace)) Object.defineProperty(object, name, { enumerable: true, get: () => (namespace as Record<string, unknown>)[name] });
-  Object.defineProperty(object, "__esModule", { value: true });
-  return object;
 }

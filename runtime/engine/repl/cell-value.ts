@@ -4,8 +4,9 @@ import { declarationOf, type AnyNode } from "./parse.js";
 /**
  * The completion-value pass. Without top-level await the script's own
  * completion value is the cell's, exactly as the REPL shows it; a cell that
- * ends with a declaration has none (swc may leave helper assignments before
- * it, which would otherwise be the value), so `undefined` is appended.
+ * ends with a declaration has none (the transpiler may leave helper
+ * assignments before it, which would otherwise be the value), so
+ * `undefined` is appended.
  * With top-level await only a final expression statement gives a value,
  * as in the Node REPL: the wrapper returns it.
  */

@@ -16,7 +16,7 @@ export const BIND_IMPORTS = "__greenlet_bind_imports__";
  */
 export function moduleSyntaxEdits(js: string, program: AnyNode, hoisted: Set<string>): Edit[] {
   // Walks only when the word occurs at all: most cells have none.
-  const edits = /\bimport\b/.test(js) ? importReferenceEdits(program, IMPORT_FUNCTION, IMPORT_META) : [];
+  const edits = /\bimport\b/.test(js) ? importReferenceEdits(program) : [];
   for (const node of program.body as AnyNode[]) {
     switch (node.type) {
       case "ImportDeclaration":
@@ -38,19 +38,15 @@ export function moduleSyntaxEdits(js: string, program: AnyNode, hoisted: Set<str
   return edits;
 }
 
-/**
- * Edits that send the `import()` calls anywhere in `program` to the function
- * `call`, and `import.meta` to the object `meta` when one is given (in the
- * project's modules swc has made it `__filename` and `__dirname` already).
- */
-export function importReferenceEdits(program: AnyNode, call: string, meta?: string): Edit[] {
+/** Edits that send the `import()` calls and `import.meta` anywhere in `program` to the session. */
+function importReferenceEdits(program: AnyNode): Edit[] {
   const edits: Edit[] = [];
   walk.simple(program, {
     ImportExpression(node: AnyNode) {
-      edits.push({ start: node.start, end: node.start + "import".length, text: call });
+      edits.push({ start: node.start, end: node.start + "import".length, text: IMPORT_FUNCTION });
     },
     MetaProperty(node: AnyNode) {
-      if (meta !== undefined && node.meta.name === "import") edits.push({ start: node.start, end: node.end, text: meta });
+      if (node.meta.name === "import") edits.push({ start: node.start, end: node.end, text: IMPORT_META });
     },
   });
   return edits;

@@ -5,7 +5,7 @@ import { CellSyntaxError } from "../transpile.js";
 export type AnyNode = acorn.Node & Record<string, any>;
 
 /**
- * The first pass: swc's output parsed as a script that allows what a cell
+ * The first pass: the transpiler's output parsed as a script that allows what a cell
  * may hold (ES module syntax anywhere, `await` at top level, a hashbang).
  */
 export function parseCell(js: string): AnyNode {
