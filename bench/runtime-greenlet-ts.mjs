@@ -106,7 +106,87 @@ const metrics = {
     if (stats.killed !== count || exits !== count) throw new Error(`killed ${stats.killed} of ${count}`);
     return elapsed / count / 1000;
   },
+
+  /**
+   * The floor under switch: the same hand-over with no greenlet at all. Two
+   * async functions pass an integer through promises' resolve functions,
+   * which is what every switch does at least (make the caller's promise,
+   * resolve the target's, await), so V8's promise and await machinery alone.
+   */
+  async "switch-floor"() {
+    const waiting = { a: noop, b: noop };
+    const hand = (me, other, value) => {
+      const promise = new Promise((resolve) => {
+        waiting[me] = resolve;
+      });
+      const wake = waiting[other];
+      waiting[other] = noop;
+      wake(value);
+      return promise;
+    };
+    void (async () => {
+      let value = await new Promise((resolve) => {
+        waiting.b = resolve;
+      });
+      for (;;) value = await hand("b", "a", value);
+    })();
+    for (let i = 0; i < 200_000; i++) await hand("a", "b", i); // warm-up
+    const start = now();
+    for (let i = 0; i < count / 2; i++) await hand("a", "b", i);
+    return Number(now() - start) / count;
+  },
+
+  /**
+   * The floor under kill: `count` async functions waiting on a promise, each
+   * reachable through an object a FinalizationRegistry watches, are dropped;
+   * one full gc(), V8's finalization callbacks, then each promise rejected and
+   * its function's catch run, one after another. collect() does all of this
+   * and then one more gc() (a killed greenlet may have released more garbage).
+   */
+  async "kill-floor"() {
+    let exits = 0;
+    const found = [];
+    const registry = new FinalizationRegistry((held) => found.push(held));
+    const spawn = () => {
+      const keep = [];
+      for (let i = 0; i < count; i++) {
+        const held = { reject: noop, done: null };
+        held.done = (async () => {
+          try {
+            await new Promise((_, reject) => {
+              held.reject = reject;
+            });
+          } catch {
+            exits++;
+          }
+        })();
+        const target = {};
+        registry.register(target, held);
+        keep.push(target);
+      }
+      return keep;
+    };
+    let keep = spawn();
+    await settle();
+    globalThis.gc();
+    await settle();
+    keep = null;
+    const start = now();
+    await settle();
+    globalThis.gc();
+    while (found.length < count) await settle();
+    const error = new Error("exit");
+    for (const held of found.splice(0)) {
+      held.reject(error);
+      await held.done;
+    }
+    const elapsed = Number(now() - start);
+    if (exits !== count) throw new Error(`ended ${exits} of ${count}`);
+    return elapsed / count / 1000;
+  },
 };
+
+function noop() {}
 
 const measure = metrics[metric];
 if (measure === undefined) {
