@@ -104,7 +104,11 @@ if (record.role === "runner") {
     mark("fork");
     const child = fork.apply(this, args);
     mark("forked", { pid: child.pid });
-    child.on("message", (message) => mark("received", { kind: message?.kind, sent: message?.__sentAt, bytes: JSON.stringify(message).length }));
+    // A batch (an example's "finished" and what follows it) is marked as each of its messages; its hop and bytes go with the first.
+    child.on("message", (message) => {
+      const bytes = JSON.stringify(message).length;
+      (message?.kind === "batch" ? message.messages : [message]).forEach((one, i) => mark("received", { kind: one?.kind, sent: i === 0 ? message?.__sentAt : undefined, bytes: i === 0 ? bytes : 0 }));
+    });
     return child;
   };
   syncBuiltinESMExports();
@@ -127,9 +131,10 @@ if (record.role === "runner") {
   const send = process.send;
   process.send = function (message, ...rest) {
     const at = now();
-    mark("sent", { kind: message?.kind, line: message?.kind === "started" ? message.line : message?.result?.line });
+    const messages = message?.kind === "batch" ? message.messages : [message];
+    for (const one of messages) mark("sent", { kind: one?.kind, line: one?.kind === "started" ? one.line : one?.result?.line });
     // Saved before the last message goes: the runner may kill this process as soon as it has it.
-    if (message?.kind === "done") save();
+    if (messages.some((one) => one?.kind === "done")) save();
     return send.call(this, message && typeof message === "object" ? { ...message, __sentAt: at } : message, ...rest);
   };
 }

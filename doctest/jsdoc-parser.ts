@@ -1,10 +1,19 @@
-import { parse as parseComments } from "comment-parser";
+import { createRequire } from "node:module";
+import type * as CommentParser from "comment-parser";
 import { DocTestUsageError, type Block, type DocFile, type OptionFlags } from "./example.js";
 import { parseOptions } from "./options.js";
 import { LANGUAGES, parseSession } from "./parser.js";
 
 /** Source files whose JSDoc comments are searched for `@example` sessions. */
 export const SOURCE_EXTENSIONS = [".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs"] as const;
+
+const require = createRequire(import.meta.url);
+let commentParser: typeof CommentParser | undefined;
+
+/** comment-parser, loaded for the first source file that has an example: a run of Markdown pages never loads it (some 20 ms). */
+function parseComments(...args: Parameters<typeof CommentParser.parse>): ReturnType<typeof CommentParser.parse> {
+  return (commentParser ??= require("comment-parser") as typeof CommentParser).parse(...args);
+}
 
 const PROMPT = /^(>>>|>)( |$)/;
 const FENCE = /^(`{3,}|~{3,})\s*([^\s`]*)/;

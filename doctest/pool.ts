@@ -25,7 +25,9 @@ export type FromWorker =
   | { kind: "finished"; result: ExampleResult }
   | { kind: "done"; result: FileResult }
   /** The runner itself threw: a bug, not an example's doing. */
-  | { kind: "failed"; error: string };
+  | { kind: "failed"; error: string }
+  /** Several of the above, in order, sent as one message (an example's "finished" and what follows it: see batchedSender). */
+  | { kind: "batch"; messages: FromWorker[] };
 
 export interface PoolHooks {
   /** A file was handed to a worker. */
@@ -172,7 +174,8 @@ class WorkerProcess {
       };
       const onMessage = (message: FromWorker): void => {
         this.#heard = heardOfFile = true;
-        const result = follow(file, message, onResult);
+        let result: FileResult | undefined;
+        for (const one of message.kind === "batch" ? message.messages : [message]) result ??= follow(file, one, onResult);
         if (result !== undefined) settle(result);
         else if (message.kind !== "output") arm();
       };
@@ -220,5 +223,8 @@ function follow(file: RunningFile, message: FromWorker, onResult?: (result: Exam
       return message.result;
     case "failed":
       return { file: file.doc.file, results: file.finished, warnings: file.doc.warnings, error: `the runner failed:\n${message.error}` };
+    case "batch":
+      // onMessage takes a batch apart; batches are not nested.
+      return undefined;
   }
 }

@@ -1,10 +1,20 @@
+import { createRequire } from "node:module";
 import path from "node:path";
-import { eachMapping, LEAST_UPPER_BOUND, originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
+import type * as TraceMapping from "@jridgewell/trace-mapping";
+import type { TraceMap } from "@jridgewell/trace-mapping";
 import { toInput, toOutput, type Anchors } from "./edits.js";
 import { toCell, transpileCell, type Wrap } from "./object-literal.js";
 import { compileModule, type CompiledModule } from "./project/compile.js";
 import { projectConfig } from "./project/tsconfig.js";
 import { replTransform } from "./repl-transform.js";
+
+const require = createRequire(import.meta.url);
+let traceMapping: typeof TraceMapping | undefined;
+
+/** @jridgewell/trace-mapping, loaded when a position is first mapped: a run whose stacks are never mapped does not load it (some 10 ms). */
+function tracing(): typeof TraceMapping {
+  return (traceMapping ??= require("@jridgewell/trace-mapping") as typeof TraceMapping);
+}
 
 /*
  * Positions between the TypeScript a user wrote and the script V8 runs for
@@ -84,7 +94,7 @@ interface Layers {
 export function cellPositions(code: string, filename = "cell"): StackPositions {
   const typescript = transpileCell(code, filename);
   const { anchors } = replTransform(typescript.code);
-  const trace = new TraceMap(typescript.map);
+  const trace = new (tracing().TraceMap)(typescript.map);
   return positionMap({ trace, anchors, wrap: typescript.wrap, lines: lineCount(typescript.code), sourceLines: lineCount(code), source: typescript.source });
 }
 
@@ -109,7 +119,7 @@ export function compiledModulePositions(compiled: CompiledModule, source?: strin
   // The module's source map is made on first use, not when the file is compiled (see compile.ts).
   return positionMap({
     get trace() {
-      return new TraceMap(compiled.map());
+      return new (tracing().TraceMap)(compiled.map());
     },
     anchors: compiled.anchors,
     wrap: undefined,
@@ -155,6 +165,7 @@ function positionMap(layers: Layers): StackPositions {
 /** A script position back through the layers; `mapped`: the map knows it (otherwise the position in the transpiler's output). */
 function traceBack(layers: Layers, traced: () => TraceMap, line: number, column: number): { position: Position; mapped: boolean } | undefined {
   if (layers.lines !== undefined && line > layers.lines) return undefined;
+  const { originalPositionFor, LEAST_UPPER_BOUND } = tracing();
   const js = toInput(layers.anchors, line - 1, column - 1);
   let ts = originalPositionFor(traced(), { line: js.line + 1, column: js.column });
   // Before the line's first mapping (its indentation, or `const _m = ` before an import's "m"): the code after it.
@@ -200,7 +211,7 @@ function collectMappings(trace: TraceMap, layers: Layers): { bySource: Map<numbe
   const byGenerated = new Map<number, Array<[number, number]>>();
   const comment = commentTest(layers.source);
   const sourceLines = layers.sourceLines ?? Infinity;
-  eachMapping(trace, (mapping) => {
+  tracing().eachMapping(trace, (mapping) => {
     if (mapping.originalLine === null) return;
     const source = toCell(layers.wrap, mapping.originalLine - 1, mapping.originalColumn);
     const line = source.line + 1;

@@ -1,3 +1,4 @@
+import vm from "node:vm";
 import { applyEdits, type Edit, type Edited } from "./edits.js";
 import { endsWithDeclaration, returnValueEdits } from "./repl/cell-value.js";
 import { declarationEdits } from "./repl/declarations.js";
@@ -52,6 +53,48 @@ export interface ReplScript extends Edited {
  * which keeps every line where it was, so positions in errors map back.
  */
 export function replTransform(js: string): ReplScript {
+  return needsNoEdit(js) ? unchanged(js) : transformParsed(js);
+}
+
+/**
+ * Every word a pass reacts to: a static import, `import()` and
+ * `import.meta` (module-syntax.ts, top-level-await.ts), `export`, `await`
+ * and `for await` (top-level-await.ts), the declarations `var`, `let`,
+ * `const`, `using`, `class` and `function` (declarations.ts, and
+ * cell-value.ts's endsWithDeclaration: every statement type that ends in
+ * "Declaration" starts with one of these words); the REPL names matter only
+ * in a declaration (repl-names.ts). `\u`: a word spelled with an escape.
+ * Matched anywhere, strings and comments included: a cell without any of
+ * them has nothing to edit.
+ */
+const REACTED_TO = /\b(?:import|export|await|var|let|const|using|class|function)\b|\\u/;
+
+/**
+ * The cell provably needs no edit: none of the words any pass reacts to,
+ * and V8 compiles it as a script. (swc lets through some code that is no
+ * valid JavaScript, `super()` at top level, a duplicate parameter: acorn
+ * rejects it, and a cell that V8 does not compile takes the parse, to fail
+ * as it always did, with acorn's message and position.) The compile costs a
+ * few microseconds; acorn's parse, most of all in a process's first cells
+ * before it is optimized, some tens to hundreds.
+ */
+export function needsNoEdit(js: string): boolean {
+  if (REACTED_TO.test(js)) return false;
+  try {
+    new vm.Script(js);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What transformParsed gives a cell that needs no edit, without parsing it: its code, its lines mapped to themselves. */
+function unchanged(js: string): ReplScript {
+  return { ...applyEdits(js, []), topLevelAwait: false, declaresReplNames: [] };
+}
+
+/** The transform by the passes, over acorn's parse of the cell (whatever the cell; replTransform skips it when nothing needs an edit). */
+export function transformParsed(js: string): ReplScript {
   const program = parseCell(js);
   const body = program.body;
   const topLevelAwait = usesTopLevelAwait(js, program);

@@ -1,5 +1,15 @@
+import { createRequire } from "node:module";
 import path from "node:path";
-import { createPathsMatcher, getTsconfig, type TsConfigResult } from "get-tsconfig";
+import type * as GetTsconfig from "get-tsconfig";
+import type { TsConfigResult } from "get-tsconfig";
+
+const require = createRequire(import.meta.url);
+let getTsconfigModule: typeof GetTsconfig | undefined;
+
+/** get-tsconfig, loaded when a tsconfig.json is first looked for: cells that import no project file never load it (some 14 ms). */
+function tsconfigReader(): typeof GetTsconfig {
+  return (getTsconfigModule ??= require("get-tsconfig") as typeof GetTsconfig);
+}
 
 /**
  * What the loader takes from a project's tsconfig.json: how to compile its
@@ -47,6 +57,7 @@ export function forgetProjectConfigs(): void {
 }
 
 function load(directory: string): ProjectConfig {
+  const { getTsconfig, createPathsMatcher } = tsconfigReader();
   let found: TsConfigResult | null;
   try {
     found = getTsconfig(directory, "tsconfig.json", cache as never);
