@@ -1,20 +1,12 @@
-import { createRequire } from "node:module";
 import path from "node:path";
-import type * as TraceMapping from "@jridgewell/trace-mapping";
 import type { TraceMap } from "@jridgewell/trace-mapping";
 import { toInput, toOutput, type Anchors } from "./edits.js";
 import { toCell, transpileCell, type Wrap } from "./object-literal.js";
 import { compileModule, type CompiledModule } from "./project/compile.js";
 import { projectConfig } from "./project/tsconfig.js";
 import { replTransform } from "./repl-transform.js";
+import { tracing } from "./trace-mapping.js";
 
-const require = createRequire(import.meta.url);
-let traceMapping: typeof TraceMapping | undefined;
-
-/** @jridgewell/trace-mapping, loaded when a position is first mapped: a run whose stacks are never mapped does not load it (some 10 ms). */
-function tracing(): typeof TraceMapping {
-  return (traceMapping ??= require("@jridgewell/trace-mapping") as typeof TraceMapping);
-}
 
 /*
  * Positions between the TypeScript a user wrote and the script V8 runs for

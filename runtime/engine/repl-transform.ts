@@ -71,8 +71,8 @@ const REACTED_TO = /\b(?:import|export|await|var|let|const|using|class|function)
 
 /**
  * The cell provably needs no edit: none of the words any pass reacts to,
- * and V8 compiles it as a script. (swc lets through some code that is no
- * valid JavaScript, `super()` at top level, a duplicate parameter: acorn
+ * and V8 compiles it as a script. (A transpiler may let through code that
+ * is no valid JavaScript, `super()` at top level, a duplicate parameter: acorn
  * rejects it, and a cell that V8 does not compile takes the parse, to fail
  * as it always did, with acorn's message and position.) The compile costs a
  * few microseconds; acorn's parse, most of all in a process's first cells

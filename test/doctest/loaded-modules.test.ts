@@ -39,12 +39,23 @@ describe("what a doctest run loads", () => {
     const dir = fixture({ "pass.md": `# Passing\n\n${block("const base: number = 40;")}\n${block("> base + 2", "42", "> console.log('out'); [1, 2].map((n) => n * 2)", "out", "[ 2, 4 ]")}` });
     const { stdout, runner, worker } = await loadedBy(["pass.md"], dir);
     expect(stdout).toBe("2 passed, 0 failed, 0 skipped\n");
-    // The records see what each process loads: the runner's Markdown parser (an ES module), the worker's engine and swc (required).
+    // The records see what each process loads: the runner's Markdown parser (an ES module), the worker's engine and oxc (required).
     expect(packagesOf(runner)).toContain("markdown-it");
     expect(worker).toBeDefined();
     expect(worker!.modules).toContain(pathToFileURL(path.join(ROOT, "dist/runtime/engine/session.js")).href);
-    expect(packagesOf(worker!)).toContain("@swc/core");
+    expect(packagesOf(worker!)).toContain("oxc-transform");
+    expect(packagesOf(worker!)).not.toContain("@swc/core");
+    // A declaration needs the REPL transform's parse.
+    expect(packagesOf(worker!)).toContain("acorn");
     for (const loaded of [runner, worker!]) expect([...packagesOf(loaded)].filter((name) => ON_DEMAND.includes(name))).toEqual([]);
+  });
+
+  test("examples with nothing to rewrite (no declaration, import or await) never load acorn", async () => {
+    const dir = fixture({ "plain.md": block("> 40 + 2", "42", "> [1, 2].map((n) => n * 2)", "[ 2, 4 ]", "> globalThis.x = 'set'", "'set'") });
+    const { stdout, worker } = await loadedBy(["plain.md"], dir);
+    expect(stdout).toBe("3 passed, 0 failed, 0 skipped\n");
+    expect(packagesOf(worker!)).toContain("oxc-transform");
+    expect([...packagesOf(worker!)].filter((name) => name.startsWith("acorn"))).toEqual([]);
   });
 
   test("a failure loads diff to show its diff; a source file's examples load comment-parser", async () => {

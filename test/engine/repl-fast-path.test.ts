@@ -3,15 +3,16 @@ import path from "node:path";
 import { parseDocument } from "../../dist/doctest/documents.js";
 import { parseNotebook } from "../../dist/doctest/notebook/notebook-parser.js";
 import { transpileCell } from "../../dist/runtime/engine/object-literal.js";
+import { preloadOxc } from "../../dist/runtime/engine/oxc.js";
 import { needsNoEdit, replTransform, transformParsed } from "../../dist/runtime/engine/repl-transform.js";
 import { ROOT } from "../helpers/node-script.js";
 
 // replTransform skips acorn's parse for a cell in which no pass has anything
 // to edit; what it gives must be exactly what the passes give (or the same
 // error). Checked over every example of the repository's pages and
-// notebooks, compiled by swc as the session compiles them, and over cells
+// notebooks, compiled by oxc as the session compiles them, and over cells
 // written to trip the word test: the words in strings, comments, longer
-// names; `_`; code swc lets through that acorn or V8 rejects.
+// names; `_`; code the transpiler may let through that acorn or V8 rejects.
 
 /** What a transform gives, or the error it throws (a CellSyntaxError with acorn's position). */
 function outcome(transform: (js: string) => unknown, js: string): unknown {
@@ -39,7 +40,7 @@ function repositoryCells(): string[] {
   return cells;
 }
 
-/** JavaScript given to the transform as it is (not through swc): what swc would never write is tried too. */
+/** JavaScript given to the transform as it is (not through the transpiler): what it would never write is tried too. */
 const TRICKY_JS = [
   "",
   " ",
@@ -128,7 +129,7 @@ const TRICKY_JS = [
   "yield 1",
 ];
 
-/** TypeScript cells, through swc as the session compiles them. */
+/** TypeScript cells, through the transpiler as the session compiles them. */
 const TRICKY_TS = [
   "const n: number = 1; n",
   "let s = 'x' as string",
@@ -150,14 +151,19 @@ const TRICKY_TS = [
 ];
 
 describe("the REPL transform's fast path", () => {
-  const fromSwc = [...repositoryCells(), ...TRICKY_TS].flatMap((cell) => {
-    try {
-      return [transpileCell(cell, "cell.ts").code];
-    } catch {
-      return [];
-    }
+  let all: string[] = [];
+  beforeAll(async () => {
+    // jest's require cannot load oxc-transform (an ES module) on node 20: loaded by import() first.
+    await preloadOxc();
+    const compiled = [...repositoryCells(), ...TRICKY_TS].flatMap((cell) => {
+      try {
+        return [transpileCell(cell, "cell.ts").code];
+      } catch {
+        return [];
+      }
+    });
+    all = [...compiled, ...TRICKY_JS];
   });
-  const all = [...fromSwc, ...TRICKY_JS];
 
   test("gives exactly what the passes give, or throws the same error, for every cell", () => {
     const differing = all.filter((js) => JSON.stringify(outcome(replTransform, js)) !== JSON.stringify(outcome(transformParsed, js)));
@@ -178,7 +184,7 @@ describe("the REPL transform's fast path", () => {
     for (const js of ["_", "_ = 5", "letter + constant + classes", "1 + 1", "{ a: 1 }", "#!/usr/bin/env node\n1 + 1", ""]) expect(needsNoEdit(js)).toBe(true);
     // A word a pass reacts to, anywhere (in a string, a comment, a property name; after a `$`, which is no word character to \b): the parse decides.
     for (const js of ["let = 1", "obj.await", "'const'", "`import`", "x // class", "'let x = 1'", "l\\u0065t x = 1", "using r = s", "$let"]) expect(needsNoEdit(js)).toBe(false);
-    // What acorn rejects and swc let through fails as it always did: V8 rejects it too, so the parse runs.
+    // What acorn rejects and the transpiler let through fails as it always did: V8 rejects it too, so the parse runs.
     for (const js of ["super()", "(b, b) => 1", "'use strict'; delete x", "#x in y", "1 +"]) {
       expect(needsNoEdit(js)).toBe(false);
       expect(() => replTransform(js)).toThrow(SyntaxError);

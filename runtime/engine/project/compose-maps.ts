@@ -1,4 +1,5 @@
-import { decodedMappings, originalPositionFor, TraceMap, type SourceMapInput } from "@jridgewell/trace-mapping";
+import type { SourceMapInput } from "@jridgewell/trace-mapping";
+import { tracing } from "../trace-mapping.js";
 
 type Segment = [number] | [number, number, number, number];
 
@@ -11,6 +12,7 @@ type Segment = [number] | [number, number, number, number];
  * not taken for code of the line before.
  */
 export function composeMaps(outer: SourceMapInput, inner: SourceMapInput): SourceMapInput {
+  const { decodedMappings, originalPositionFor, TraceMap } = tracing();
   const through = new TraceMap(inner);
   const mappings = decodedMappings(new TraceMap(outer)).map((line) =>
     line.map((segment): Segment => {

@@ -1,4 +1,5 @@
-import * as walk from "acorn-walk";
+import type * as AcornWalk from "acorn-walk";
+import { walk } from "./acorn.js";
 import type { AnyNode } from "./parse.js";
 
 /**
@@ -23,9 +24,9 @@ function hasTopLevelAwait(program: AnyNode): boolean {
     },
     ForOfStatement(node, state, next) {
       if (node.await) found = true;
-      else (walk.base.ForOfStatement as unknown as (node: AnyNode, state: unknown, next: unknown) => void)(node, state, next);
+      else (walk().base.ForOfStatement as unknown as (node: AnyNode, state: unknown, next: unknown) => void)(node, state, next);
     },
   };
-  walk.recursive(program, undefined, visitors as unknown as walk.RecursiveVisitors<unknown>);
+  walk().recursive(program, undefined, visitors as unknown as AcornWalk.RecursiveVisitors<unknown>);
   return found;
 }
