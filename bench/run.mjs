@@ -262,8 +262,9 @@ function kernelTable(figures, cells, deno) {
 
 /**
  * What any node kernel pays before its own code: RSS of a bare node with
- * the kernelspec's flags and environment, and with one empty worker thread
- * (the kernel has two: the control/heartbeat thread and the SIGINT guard).
+ * the kernelspec's flags and environment, and with two empty worker threads
+ * with small heap limits (as the kernel has two: the control/heartbeat
+ * thread and the SIGINT guard).
  * Medians of fresh processes, each after a full gc() and 300 ms.
  */
 function kernelFloor() {
@@ -281,7 +282,8 @@ function kernelFloor() {
   const report = "gc(); setTimeout(() => { gc(); console.log(process.memoryUsage().rss / 1048576); process.exit(0); }, 300);";
   return {
     bare_mb: rssOf(report),
-    one_worker_mb: rssOf(`const { Worker } = require("node:worker_threads"); const w = new Worker("require('node:worker_threads').parentPort.postMessage(1); setInterval(() => {}, 1000)", { eval: true }); w.once("message", () => { ${report} });`),
+    // Two, with the SIGINT guard's heap limits (the smallest the kernel gives a thread).
+    two_workers_mb: rssOf(`const { Worker } = require("node:worker_threads"); let up = 0; for (let i = 0; i < 2; i++) new Worker("require('node:worker_threads').parentPort.postMessage(1); setInterval(() => {}, 1000)", { eval: true, resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 2 } }).once("message", () => { if (++up === 2) { ${report} } });`),
   };
 }
 
@@ -315,7 +317,7 @@ function issueTable() {
       `Floor: two node processes: examples never run in the runner's own (a crash, a hang or an exhausted heap must fail one file, not the run: docs/doctest.md, "Isolation"); the worker is forked first, while the runner loads, and still has to start (\`node -e 0\`: ${fmt(d.nodeE / 1000, 3)} s) and load the engine and the transpiler before the example runs.`]);
     bar("one-file run", d.oneFile, 150);
     rows.push(["… per example without collections (`--no-autocollect`)", `${fmt(perExample)} ms`, e ? `engine \`1+1\` cell: ${fmt(e.cell)} ms` : "", "≤ 0.3 ms", met(perExample, 0.3),
-      `A mean over pages whose examples do real work: docs/worker-threads.md starts a worker thread (about 110 ms, "Where the time goes"), several examples switch into greenlets that call collect() themselves. Landed: the REPL transform's fast path (no parse for a cell without declarations, imports or await), one message per example instead of two, an exact match checked without normalizing.`]);
+      `A mean over pages whose examples do real work: docs/worker-threads.md starts a worker thread (about 110 ms, "Where the time goes"), several examples switch into greenlets that call collect() themselves; a file that leaves a greenlet or a finalizer alive ends with one collection even with \`--no-autocollect\` (its session ends as Python's doctest ends a test). Landed: the REPL transform's fast path (no parse for a cell without declarations, imports or await), one message per example instead of two, an exact match checked without normalizing.`]);
     bar("per example", perExample, 0.3);
     rows.push(["… the collections after examples", `${fmt((d.ours - d.oursNoCollect) / 1000)} s; ${c.foundNothing} of ${d.examples} examples ran a full gc() that found nothing, ${c.foundSomething} ran two or more (something died, or they called collect())`, `one full gc() here: ${fmt(c.gcMs / Math.max(1, c.gcCalls), 1)} ms`, "only where something could die, never more than one full GC when nothing does", `no (the second half: yes)`,
       `Any code can drop the last reference to a greenlet (\`list.pop()\`, \`map.delete(k)\`, a callback), not only an assignment that a source scan or a counter sees, so the only sound rule is "something is alive": examples with no greenlet and no finalizer alive run no gc() (${c.none} here), and one that finds nothing runs exactly one. Each gc() walks the whole heap (${fmt(c.gcMs / Math.max(1, c.gcCalls), 1)} ms here). Tried: V8 flags (none made a gc() cheaper beyond the noise: "Where the time goes"); sessions ended so the heap stays small; a source scan (unsound: it misses a drop inside a called function).`]);
@@ -325,7 +327,7 @@ function issueTable() {
     const v = (label, key) => (f[label]?.notMeasured !== undefined ? null : (f[label]?.[key] ?? null));
     const deno = f.deno?.notMeasured !== undefined ? `Deno not measured (${f.deno.notMeasured})` : null;
     rows.push(["kernel RSS after start-up / after the first cell", `${fmt(v("ours", "rss_start_mb"), 1)} / ${fmt(v("ours", "rss_first_mb"), 1)} MB`, `ipykernel ${fmt(v("ipykernel", "rss_start_mb"), 1)} / ${fmt(v("ipykernel", "rss_first_mb"), 1)} MB; ${deno ?? `Deno ${fmt(v("deno", "rss_start_mb"), 1)} / ${fmt(v("deno", "rss_first_mb"), 1)} MB`}`, "≤ ipykernel after the first cell", met(v("ours", "rss_first_mb"), v("ipykernel", "rss_first_mb")),
-      k.floor ? `Floor: a bare node with the kernelspec's flags is ${fmt(k.floor.bare_mb, 1)} MB (most of it node's own binary mapped in), and an empty worker thread adds ${fmt(k.floor.one_worker_mb - k.floor.bare_mb, 1)} MB; the kernel has two (the control/heartbeat thread, which answers while a cell runs, and the SIGINT guard, which keeps an evaluation at about 2 µs instead of 85): ${fmt(k.floor.bare_mb + 2 * (k.floor.one_worker_mb - k.floor.bare_mb), 1)} MB before ZeroMQ, the protocol, the engine and the transpiler. Landed: oxc-transform instead of @swc/core (−21 MB after the first cell), \`--optimize-for-size\`. Tried: one bundled file instead of the modules (+1.5 MB, not kept). "Where the memory goes" has the pieces.` : "—"]);
+      k.floor ? `Floor: a bare node with the kernelspec's flags is ${fmt(k.floor.bare_mb, 1)} MB (most of it node's own binary mapped in), and ${fmt(k.floor.two_workers_mb, 1)} MB with two empty worker threads, as the kernel has (the control/heartbeat thread, which answers while a cell runs, and the SIGINT guard, which keeps an evaluation at about 2 µs instead of 85), before ZeroMQ, the protocol, the engine and the transpiler. Landed: oxc-transform instead of @swc/core (−21 MB after the first cell), \`--optimize-for-size\`. Tried: one bundled file instead of the modules (+1.5 MB, not kept). "Where the memory goes" has the pieces.` : "—"]);
     bar("RSS, first cell", v("ours", "rss_first_mb"), v("ipykernel", "rss_first_mb"));
     rows.push([`kernel RSS growth per 1,000 small cells (over ${k.cells.toLocaleString("en")}; between two full collections, over ${Math.floor(k.cells / 2).toLocaleString("en")})`, `+${fmt(v("ours", "growth_mb_per_1000"), 1)} MB (+${fmt(v("ours", "retained_mb_per_1000"), 1)} MB)`, `ipykernel +${fmt(v("ipykernel", "growth_mb_per_1000"), 1)} MB (+${fmt(v("ipykernel", "retained_mb_per_1000"), 1)} MB); ${deno ?? `Deno +${fmt(v("deno", "growth_mb_per_1000"), 1)} MB (no full collection to force)`}`, "≤ 2 MB, and flat over 10,000 cells", met(v("ours", "growth_mb_per_1000"), 2),
       "Over 12,000 cells: \"Where the memory goes\". What the cells keep is each cell's source (for stack traces into it later, as ipykernel keeps every cell in linecache) and the history (at most 10,000 entries)."]);
