@@ -35,7 +35,7 @@ const cli = path.join(root, "dist/cli/main.js");
 const hook = path.join(here, "profile-hook.mjs");
 export const SEVEN = ["greenlet.md", "creating-executing-greenlets.md", "switching.md", "greenlet-gc.md", "gui-example.md", "tracing.md", "worker-threads.md"].map((f) => `docs/${f}`);
 const args = process.argv.slice(2);
-const RUNS = Number(args[args.indexOf("--runs") + 1] || process.env.BENCH_REPEATS || 5);
+const RUNS = Number((args.includes("--runs") ? args[args.indexOf("--runs") + 1] : undefined) || process.env.BENCH_REPEATS || 5);
 const now = () => performance.timeOrigin + performance.now();
 
 /** A whole instrumented `greenlet-ts doctest` run: the records of its runner and its worker. */
