@@ -7,7 +7,8 @@
 // and `node -e 0`. One more run, instrumented (bench/profile-hook.mjs),
 // counts the collections after examples. Prints one JSON object.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { instrumentedRun, phases, SEVEN } from "./profile-doctest.mjs";
@@ -18,6 +19,11 @@ const pages = path.resolve(root, "../shared/reference/greenlet-docs");
 const ORIGINAL = ["greenlet.rst", "creating_executing_greenlets.rst", "switching.rst", "greenlet_gc.rst", "gui_example.rst", "tracing.rst", "python_threads.rst", "contextvars.rst"];
 const ONE = "bench/one-example.md";
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+// A page of examples that do nothing (\`> N + 1\`): what an example costs the run itself.
+const TRIVIAL = 400;
+const trivialDir = mkdtempSync(path.join(os.tmpdir(), "greenlet-ts-bench-trivial-"));
+const trivialFile = path.join(trivialDir, "trivial.md");
+writeFileSync(trivialFile, `# Trivial\n\n\`\`\`ts\n${Array.from({ length: TRIVIAL }, (_, i) => `> ${i} + 1\n${i + 1}`).join("\n")}\n\`\`\`\n`);
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -38,6 +44,8 @@ const python = [];
 const list = [];
 const one = [];
 const nodeE = [];
+const trivial = [];
+const trivialInProcess = [];
 // Without greenlet, Python's doctest fails its examples at once (and python_threads.rst can hang): no anchor then.
 // bench/run.mjs checks for it and says so in BENCH_PYTHON_GREENLET (unset: assumed there; the timeouts below stop a hang).
 const pythonMissing = !existsSync("/usr/bin/python3")
@@ -55,11 +63,44 @@ for (let i = 0; i < REPEATS; i++) {
   list.push(wall(process.execPath, [cli, "doctest", "--list", "README.md"], root).ms);
   one.push(wall(process.execPath, [cli, "doctest", ONE], root).ms);
   nodeE.push(wall(process.execPath, ["-e", "0"], root).ms);
+  trivial.push(wall(process.execPath, [cli, "doctest", trivialFile], root).ms);
+  trivialInProcess.push(inProcess());
   if (withPython) python.push(wall("/usr/bin/python3", ["-m", "doctest", ...ORIGINAL], pages).ms);
 }
 const pythonExamples = withPython
   ? Number(/(\d+) tests? in/.exec(spawnSync("/usr/bin/python3", ["-c", `import doctest,sys\nt=0\nfor f in ${JSON.stringify(ORIGINAL)}:\n  r=doctest.testfile(f, module_relative=False, report=False, optionflags=doctest.REPORT_ONLY_FIRST_FAILURE)\n  t+=r.attempted\nprint(t, 'tests in')`], { cwd: pages, encoding: "utf8", timeout: 120_000 }).stdout)?.[1] ?? 0)
   : 0;
+
+rmSync(trivialDir, { recursive: true, force: true });
+
+/**
+ * The trivial page in one process, without the worker: runFile() (the
+ * runner and the checker on the engine) against the engine alone running
+ * the same cells in a session; both after a warm-up page.
+ */
+function inProcess() {
+  const url = (file) => JSON.stringify(new URL(`file://${path.join(root, "dist", file)}`).href);
+  const code = `
+import { readFileSync } from "node:fs";
+const { parseDocument } = await import(${url("doctest/documents.js")});
+const { runFile } = await import(${url("doctest/runner.js")});
+const { Session } = await import(${url("runtime/engine/index.js")});
+await runFile(parseDocument("\`\`\`ts\\n> 1 + 1\\n2\\n\`\`\`\\n", "warm.md"), { autoCollect: false });
+const doc = parseDocument(readFileSync(${JSON.stringify(trivialFile)}, "utf8"), ${JSON.stringify(trivialFile)});
+let t = performance.now();
+await runFile(doc, {});
+const runner = performance.now() - t;
+const session = new Session();
+await session.execute("0");
+t = performance.now();
+for (let i = 0; i < ${TRIVIAL}; i++) await session.execute(i + " + 1", { filename: "trivial.md", lineOffset: i });
+const engine = performance.now() - t;
+session.close();
+console.log(JSON.stringify({ runner, engine }));`;
+  const result = spawnSync(process.execPath, ["--expose-gc", "--input-type=module", "-e", code], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  if (result.status !== 0) throw new Error(`the in-process trivial run failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split("\n").pop());
+}
 
 // The collections, counted in one instrumented run (its times are a little slower than the plain runs above).
 const instrumented = phases(instrumentedRun(SEVEN));
@@ -73,6 +114,10 @@ console.log(
     startup: median(list),
     oneFile: median(one),
     nodeE: median(nodeE),
+    trivialExamples: TRIVIAL,
+    trivial: median(trivial),
+    trivialRunner: median(trivialInProcess.map((r) => r.runner)),
+    trivialEngine: median(trivialInProcess.map((r) => r.engine)),
     python: withPython ? median(python) : null,
     pythonExamples,
     pythonMissing,
