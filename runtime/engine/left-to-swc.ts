@@ -1,4 +1,4 @@
-import { acorn } from "./repl/acorn.js";
+import * as acorn from "acorn";
 import type { TransformResult } from "oxc-transform";
 
 /*
@@ -28,7 +28,7 @@ export function keepsDecorators(code: string): boolean {
   if (!SUSPECT.test(code)) return false;
   try {
     // What both a module and a sloppy script (a cell, a CommonJS file) may hold.
-    acorn().parse(code, { ecmaVersion: "latest", sourceType: "script", allowImportExportEverywhere: true, allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true, allowHashBang: true });
+    acorn.parse(code, { ecmaVersion: "latest", sourceType: "script", allowImportExportEverywhere: true, allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true, allowHashBang: true });
     return false;
   } catch (error) {
     const at = (error as { pos?: number }).pos ?? -1;

@@ -50,14 +50,6 @@ describe("what a doctest run loads", () => {
     for (const loaded of [runner, worker!]) expect([...packagesOf(loaded)].filter((name) => ON_DEMAND.includes(name))).toEqual([]);
   });
 
-  test("examples with nothing to rewrite (no declaration, import or await) never load acorn", async () => {
-    const dir = fixture({ "plain.md": block("> 40 + 2", "42", "> [1, 2].map((n) => n * 2)", "[ 2, 4 ]", "> globalThis.x = 'set'", "'set'") });
-    const { stdout, worker } = await loadedBy(["plain.md"], dir);
-    expect(stdout).toBe("3 passed, 0 failed, 0 skipped\n");
-    expect(packagesOf(worker!)).toContain("oxc-transform");
-    expect([...packagesOf(worker!)].filter((name) => name.startsWith("acorn"))).toEqual([]);
-  });
-
   test("a failure loads diff to show its diff; a source file's examples load comment-parser", async () => {
     const dir = fixture({ "fail.md": block("> 'actual'", "'expected'"), "src.ts": "/**\n * @example\n * > 1 + 1\n * 2\n */\nexport const one = 1;\n" });
     const failing = await loadedBy(["fail.md"], dir);

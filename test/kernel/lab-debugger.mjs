@@ -46,7 +46,7 @@ kernel.iopubMessage.connect((_, msg) => {
 function nextEvent(name, ms = 20000) {
   const seen = events.length;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${name} event in ${ms} ms; events: ${JSON.stringify(events.slice(seen))}`)), ms);
+    const timer = setTimeout(() => reject(new Error(`no ${name} event in ${ms} ms (the last debug request: ${lastRequest}); events: ${JSON.stringify(events.slice(seen))}`)), ms);
     waiters.push({ test: (e) => e.event === name, resolve: (e) => (clearTimeout(timer), resolve(e)) });
   });
 }
@@ -55,7 +55,9 @@ function within(promise, what, ms = 20000) {
 }
 let seq = 1;
 const replies = {};
+let lastRequest = "none";
 async function debug(command, args = {}, label = command) {
+  lastRequest = label;
   const reply = await within(kernel.requestDebug({ type: "request", seq: seq++, command, arguments: args }).done, `${label} reply`);
   replies[label] = reply.content;
   if (process.env.DEBUG_TRACE) process.stderr.write(`${label}: ${JSON.stringify(reply.content).slice(0, 400)}\n`);

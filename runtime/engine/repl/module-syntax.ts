@@ -1,4 +1,4 @@
-import { walk } from "./acorn.js";
+import * as walk from "acorn-walk";
 import type { Edit } from "../edits.js";
 import type { AnyNode } from "./parse.js";
 
@@ -41,7 +41,7 @@ export function moduleSyntaxEdits(js: string, program: AnyNode, hoisted: Set<str
 /** Edits that send the `import()` calls and `import.meta` anywhere in `program` to the session. */
 function importReferenceEdits(program: AnyNode): Edit[] {
   const edits: Edit[] = [];
-  walk().simple(program, {
+  walk.simple(program, {
     ImportExpression(node: AnyNode) {
       edits.push({ start: node.start, end: node.start + "import".length, text: IMPORT_FUNCTION });
     },

@@ -1,9 +1,8 @@
-import type * as Acorn from "acorn";
-import { acorn } from "./acorn.js";
+import * as acorn from "acorn";
 import { CellSyntaxError } from "../transpile.js";
 
 /** An ESTree node as acorn makes it; the passes read the fields of the node types they handle. */
-export type AnyNode = Acorn.Node & Record<string, any>;
+export type AnyNode = acorn.Node & Record<string, any>;
 
 /**
  * The first pass: the transpiler's output parsed as a script that allows what a cell
@@ -11,7 +10,7 @@ export type AnyNode = Acorn.Node & Record<string, any>;
  */
 export function parseCell(js: string): AnyNode {
   try {
-    return acorn().parse(js, {
+    return acorn.parse(js, {
       ecmaVersion: "latest",
       sourceType: "script",
       allowImportExportEverywhere: true,

@@ -1,5 +1,4 @@
-import type * as AcornWalk from "acorn-walk";
-import { walk } from "./acorn.js";
+import * as walk from "acorn-walk";
 import type { AnyNode } from "./parse.js";
 
 /**
@@ -24,9 +23,9 @@ function hasTopLevelAwait(program: AnyNode): boolean {
     },
     ForOfStatement(node, state, next) {
       if (node.await) found = true;
-      else (walk().base.ForOfStatement as unknown as (node: AnyNode, state: unknown, next: unknown) => void)(node, state, next);
+      else (walk.base.ForOfStatement as unknown as (node: AnyNode, state: unknown, next: unknown) => void)(node, state, next);
     },
   };
-  walk().recursive(program, undefined, visitors as unknown as AcornWalk.RecursiveVisitors<unknown>);
+  walk.recursive(program, undefined, visitors as unknown as walk.RecursiveVisitors<unknown>);
   return found;
 }
