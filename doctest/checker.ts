@@ -1,14 +1,9 @@
-import { createRequire } from "node:module";
 import type * as Diff from "diff";
+import { LazyModule } from "../shared/lazy-module.js";
 import type { Options } from "./example.js";
 
-const require = createRequire(import.meta.url);
-let diffModule: typeof Diff | undefined;
-
 /** `diff`, loaded the first time a failure is shown: a run whose examples pass never loads it (some 20 ms). */
-function diff(): typeof Diff {
-  return (diffModule ??= require("diff") as typeof Diff);
-}
+const differ = new LazyModule<typeof Diff>("diff");
 
 /**
  * Python doctest's OutputChecker for the Node REPL's transcripts: trailing
@@ -212,7 +207,7 @@ export function ellipsisMatch(want: string, got: string): boolean {
 /** A unified diff of the expected and the actual output, for a failure report. */
 export function outputDiff(want: string, got: string, options: Options): string {
   const [wanted, printed] = aligned(want, got, options);
-  const patch = diff().createTwoFilesPatch("expected", "actual", ensureNewline(render(wanted, "show")), ensureNewline(render(printed, "show")), "", "", { context: 3 });
+  const patch = differ.get().createTwoFilesPatch("expected", "actual", ensureNewline(render(wanted, "show")), ensureNewline(render(printed, "show")), "", "", { context: 3 });
   return patch
     .split("\n")
     .filter((line) => !line.startsWith("====="))

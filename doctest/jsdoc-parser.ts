@@ -1,5 +1,5 @@
-import { createRequire } from "node:module";
 import type * as CommentParser from "comment-parser";
+import { LazyModule } from "../shared/lazy-module.js";
 import { DocTestUsageError, type Block, type DocFile, type OptionFlags } from "./example.js";
 import { parseOptions } from "./options.js";
 import { LANGUAGES, parseSession } from "./parser.js";
@@ -7,13 +7,8 @@ import { LANGUAGES, parseSession } from "./parser.js";
 /** Source files whose JSDoc comments are searched for `@example` sessions. */
 export const SOURCE_EXTENSIONS = [".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs"] as const;
 
-const require = createRequire(import.meta.url);
-let commentParser: typeof CommentParser | undefined;
-
 /** comment-parser, loaded for the first source file that has an example: a run of Markdown pages never loads it (some 20 ms). */
-function parseComments(...args: Parameters<typeof CommentParser.parse>): ReturnType<typeof CommentParser.parse> {
-  return (commentParser ??= require("comment-parser") as typeof CommentParser).parse(...args);
-}
+const commentParser = new LazyModule<typeof CommentParser>("comment-parser");
 
 const PROMPT = /^(>>>|>)( |$)/;
 const FENCE = /^(`{3,}|~{3,})\s*([^\s`]*)/;
@@ -47,7 +42,7 @@ export function parseSource(text: string, file: string): DocFile {
   const source = text.replace(/\r\n?/g, "\n");
   const doc: DocFile = { file, module: file, blocks: [], options: {}, skip: false, crlf, warnings: [] };
   if (!source.includes("@example")) return doc;
-  for (const comment of parseComments(source, { spacing: "preserve" })) {
+  for (const comment of commentParser.get().parse(source, { spacing: "preserve" })) {
     const lines = commentLines(comment.source);
     for (const example of examplesOf(lines)) addExample(doc, example, file);
   }
@@ -55,7 +50,7 @@ export function parseSource(text: string, file: string): DocFile {
 }
 
 /** The lines of a comment without their `/**`, ` * ` and `*\/` markers. */
-function commentLines(source: ReturnType<typeof parseComments>[number]["source"]): CommentLine[] {
+function commentLines(source: ReturnType<typeof CommentParser.parse>[number]["source"]): CommentLine[] {
   return source.map((line) => {
     const { start, delimiter, postDelimiter, end } = line.tokens;
     let text = line.source.slice(start.length + delimiter.length);

@@ -1,8 +1,7 @@
-import { createRequire } from "node:module";
 import type * as Oxc from "oxc-transform";
+import { LazyModule } from "../../shared/lazy-module.js";
 
-const require = createRequire(import.meta.url);
-let loaded: typeof Oxc | undefined;
+const transformer = new LazyModule<typeof Oxc>("oxc-transform");
 
 /**
  * oxc-transform, the engine's transpiler, loaded on first use: a process
@@ -10,12 +9,12 @@ let loaded: typeof Oxc | undefined;
  * `require` loads it synchronously on node ≥ 20.19, as its engines say.)
  */
 export function oxc(): typeof Oxc {
-  return (loaded ??= require("oxc-transform") as typeof Oxc);
+  return transformer.get();
 }
 
 /** Loads it with `import()`, for a module system whose `require` cannot load an ES module (jest's, on node 20): oxc() then has it. */
 export async function preloadOxc(): Promise<void> {
-  loaded ??= await import("oxc-transform");
+  transformer.provide(await import("oxc-transform"));
 }
 
 /** The first error oxc reports, at the 1-based line and column of its first label (the end of the text when it has none). */

@@ -1,15 +1,14 @@
-import { createRequire } from "node:module";
 import type * as Swc from "@swc/core";
+import { LazyModule } from "../../shared/lazy-module.js";
 
-const require = createRequire(import.meta.url);
-let loaded: typeof Swc | undefined;
+const compiler = new LazyModule<typeof Swc>("@swc/core");
 
 /**
  * swc, loaded only for what oxc leaves to it (see left-to-swc.ts): a
  * session that never compiles a decorator does not pay for it (+21 MB).
  */
 export function swc(): typeof Swc {
-  return (loaded ??= require("@swc/core") as typeof Swc);
+  return compiler.get();
 }
 
 /**

@@ -1,10 +1,9 @@
-import { createRequire } from "node:module";
 import type * as TraceMapping from "@jridgewell/trace-mapping";
+import { LazyModule } from "../../shared/lazy-module.js";
 
-const require = createRequire(import.meta.url);
-let loaded: typeof TraceMapping | undefined;
+const reader = new LazyModule<typeof TraceMapping>("@jridgewell/trace-mapping");
 
 /** @jridgewell/trace-mapping, loaded when a position is first mapped: a run whose stacks are never mapped does not load it (some 10 ms). */
 export function tracing(): typeof TraceMapping {
-  return (loaded ??= require("@jridgewell/trace-mapping") as typeof TraceMapping);
+  return reader.get();
 }

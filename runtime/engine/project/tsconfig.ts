@@ -1,15 +1,10 @@
-import { createRequire } from "node:module";
 import path from "node:path";
 import type * as GetTsconfig from "get-tsconfig";
 import type { TsConfigResult } from "get-tsconfig";
-
-const require = createRequire(import.meta.url);
-let getTsconfigModule: typeof GetTsconfig | undefined;
+import { LazyModule } from "../../../shared/lazy-module.js";
 
 /** get-tsconfig, loaded when a tsconfig.json is first looked for: cells that import no project file never load it (some 14 ms). */
-function tsconfigReader(): typeof GetTsconfig {
-  return (getTsconfigModule ??= require("get-tsconfig") as typeof GetTsconfig);
-}
+const tsconfigReader = new LazyModule<typeof GetTsconfig>("get-tsconfig");
 
 /**
  * What the loader takes from a project's tsconfig.json: how to compile its
@@ -57,7 +52,7 @@ export function forgetProjectConfigs(): void {
 }
 
 function load(directory: string): ProjectConfig {
-  const { getTsconfig, createPathsMatcher } = tsconfigReader();
+  const { getTsconfig, createPathsMatcher } = tsconfigReader.get();
   let found: TsConfigResult | null;
   try {
     found = getTsconfig(directory, "tsconfig.json", cache as never);
