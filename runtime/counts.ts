@@ -11,3 +11,8 @@ export interface RuntimeCounts {
 export function runtimeCounts(): RuntimeCounts {
   return { activeGreenlets: thread.activeCount, liveFinalizers: thread.liveFinalizers };
 }
+
+/** Whether a collection could act on anything now: one of the counts is non-zero. */
+export function anythingToCollect(): boolean {
+  return thread.activeCount > 0 || thread.liveFinalizers > 0;
+}

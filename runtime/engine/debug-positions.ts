@@ -7,7 +7,6 @@ import { projectConfig } from "./project/tsconfig.js";
 import { replTransform } from "./repl-transform.js";
 import { tracing } from "./trace-mapping.js";
 
-
 /*
  * Positions between the TypeScript a user wrote and the script V8 runs for
  * it, both ways, for a debugger: breakpoints are set on TypeScript lines and

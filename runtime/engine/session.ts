@@ -3,7 +3,8 @@ import path from "node:path";
 import v8 from "node:v8";
 import vm from "node:vm";
 import * as runtime from "../index.js";
-import { collect, runtimeCounts } from "../index.js";
+import { collect } from "../index.js";
+import { anythingToCollect } from "../counts.js";
 import { isMainRunning } from "../engine-hooks.js";
 import { installOutputCapture } from "./capture.js";
 import { cellError, Interrupted } from "./cell-error.js";
@@ -300,8 +301,7 @@ export class Session implements Drivable, CellSink {
       if (!Reflect.deleteProperty(this.#global, name)) Reflect.set(this.#global, name, undefined);
     }
     for (const name of REPL_NAMES) this.#replValues[name].value = undefined;
-    const counts = runtimeCounts();
-    if (counts.activeGreenlets === 0 && counts.liveFinalizers === 0) return;
+    if (!anythingToCollect()) return;
     const owner: CellOwner = { cell: ++this.#counter, sink: this, filename: `cell[${this.#counter}]` };
     enterExecution(owner);
     try {
@@ -402,10 +402,7 @@ export class Session implements Drivable, CellSink {
     let value = evaluate(compiled, this.#context);
     if (isThenable(value)) value = await Promise.race([this.#settle(value), interrupted]);
     this.#types.record(typescript.source);
-    if (this.autoCollect) {
-      const counts = runtimeCounts();
-      if (counts.activeGreenlets > 0 || counts.liveFinalizers > 0) await Promise.race([collect(), interrupted]);
-    }
+    if (this.autoCollect && anythingToCollect()) await Promise.race([collect(), interrupted]);
     // An error shown as a result gets the same stack as a thrown one: cell positions, no engine frames.
     if (isError(value)) this.#describe(value);
     let data = value === undefined ? undefined : bundleOf(value, undefined, (promise) => this.#settle(promise));
